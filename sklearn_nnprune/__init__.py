@@ -1,0 +1,19 @@
+"""sklearn-nnprune: neural networks pruned to a minimal, readable structure.
+
+Train a small network, then remove its least significant inputs, neurons and
+synapses with the first-order sensitivity method of Gorban and Mirkes, down to the
+minimal structure that still solves the task.
+"""
+
+from . import datasets
+from ._estimators import PrunedMLPClassifier, PrunedMLPRegressor
+from ._inspect import sensitivity_indicators
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "PrunedMLPClassifier",
+    "PrunedMLPRegressor",
+    "datasets",
+    "sensitivity_indicators",
+]

@@ -1,0 +1,892 @@
+"""PrunedMLPClassifier and PrunedMLPRegressor: train, prune, retrain.
+
+The estimators own validation, random state, fitted attributes and the pruning
+loop of METHOD.md section 5. The arithmetic lives in ``_network`` (forward and
+backward passes), ``_solvers`` (training), ``_sensitivity`` (indicators) and
+``_pruning`` (removal and cascade).
+"""
+
+import numbers
+import time
+from numbers import Integral, Real
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, _fit_context
+from sklearn.metrics import accuracy_score, r2_score
+from sklearn.model_selection import train_test_split
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, RealNotInt, StrOptions
+from sklearn.utils.multiclass import check_classification_targets, type_of_target
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from ._network import HIDDEN_ACTIVATIONS, count_structure, forward, predict_output
+from ._pruning import (cascade, is_viable, remove_inputs, remove_neurons,
+                       remove_synapses, resolve_count)
+from ._sensitivity import average_sensitivities
+from ._solvers import fit_adam, fit_lbfgs
+
+PRUNABLE_KINDS = ("inputs", "neurons", "synapses")
+# At batch size 1, how many further candidates in rank order are tried before a
+# kind is declared exhausted (METHOD.md section 5).
+_SINGLE_TRIES = 3
+_count_or_fraction = [Interval(Integral, 1, None, closed="left"),
+                      Interval(RealNotInt, 0, 1, closed="right")]
+
+
+class _State:
+    """One network during pruning: weights, masks and the trajectory snapshots."""
+
+    __slots__ = ("coefs", "intercepts", "masks", "snapshots")
+
+    def __init__(self, coefs, intercepts, masks, snapshots):
+        self.coefs, self.intercepts, self.masks = coefs, intercepts, masks
+        self.snapshots = snapshots
+
+
+class _BasePrunedMLP(BaseEstimator):
+    """Common machinery of the pruned classifier and regressor."""
+
+    _parameter_constraints = {
+        "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
+        "activation": [StrOptions({"tanh", "logistic", "relu", "identity", "rational"})],
+        "solver": [StrOptions({"lbfgs", "adam"})],
+        "alpha": [Interval(Real, 0, None, closed="left")],
+        "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
+        "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "retrain_iter": [Interval(Integral, 0, None, closed="left")],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "prune": [list, tuple, set, frozenset, str],
+        "max_inputs": _count_or_fraction + [None],
+        "max_neurons": _count_or_fraction + [None],
+        "max_synapses": _count_or_fraction + [None],
+        "max_fan_in": [Interval(Integral, 1, None, closed="left"), None],
+        "tolerance": [Interval(Real, 0, None, closed="left"), None],
+        "validation_fraction": [Interval(RealNotInt, 0, 1, closed="neither"), None],
+        "indicator": [StrOptions({"sum", "max"})],
+        "reference": [StrOptions({"mean", "zero"})],
+        "accumulate": [Interval(Integral, 1, None, closed="left")],
+        "prune_step": _count_or_fraction,
+        "weight_levels": [None, StrOptions({"binary", "ternary"}),
+                          Interval(Integral, 2, None, closed="left"), "array-like"],
+        "binarize_neurons": ["boolean"],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+    }
+
+    def __init__(
+        self,
+        *,
+        hidden_layer_sizes=(16,),
+        activation="tanh",
+        solver="lbfgs",
+        alpha=1e-4,
+        batch_size="auto",
+        learning_rate_init=1e-3,
+        max_iter=500,
+        retrain_iter=50,
+        tol=1e-6,
+        prune=PRUNABLE_KINDS,
+        max_inputs=None,
+        max_neurons=None,
+        max_synapses=None,
+        max_fan_in=None,
+        tolerance=0.01,
+        validation_fraction=None,
+        indicator="sum",
+        reference="mean",
+        accumulate=3,
+        prune_step=0.25,
+        weight_levels=None,
+        binarize_neurons=False,
+        random_state=None,
+        verbose=0,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.solver = solver
+        self.alpha = alpha
+        self.batch_size = batch_size
+        self.learning_rate_init = learning_rate_init
+        self.max_iter = max_iter
+        self.retrain_iter = retrain_iter
+        self.tol = tol
+        self.prune = prune
+        self.max_inputs = max_inputs
+        self.max_neurons = max_neurons
+        self.max_synapses = max_synapses
+        self.max_fan_in = max_fan_in
+        self.tolerance = tolerance
+        self.validation_fraction = validation_fraction
+        self.indicator = indicator
+        self.reference = reference
+        self.accumulate = accumulate
+        self.prune_step = prune_step
+        self.weight_levels = weight_levels
+        self.binarize_neurons = binarize_neurons
+        self.random_state = random_state
+        self.verbose = verbose
+
+    # ------------------------------------------------------------------ checks
+    def _check_settings(self, n_features):
+        """Checks that need more than one parameter or the data; returns the
+        hidden sizes and the set of prunable kinds."""
+        hidden = np.atleast_1d(np.asarray(self.hidden_layer_sizes))
+        if hidden.ndim != 1 or not all(isinstance(h, numbers.Integral) or
+                                       (isinstance(h, np.integer)) for h in hidden.tolist()):
+            raise ValueError("hidden_layer_sizes must be a tuple of positive ints, got "
+                             f"{self.hidden_layer_sizes!r}.")
+        hidden = tuple(int(h) for h in hidden)
+        if any(h < 1 for h in hidden):
+            raise ValueError("hidden_layer_sizes must contain only positive ints, got "
+                             f"{self.hidden_layer_sizes!r}.")
+        prune = (self.prune,) if isinstance(self.prune, str) else tuple(self.prune)
+        unknown = [k for k in prune if k not in PRUNABLE_KINDS]
+        if unknown:
+            raise ValueError(f"prune contains unknown kinds {unknown!r}; allowed kinds are "
+                             f"{list(PRUNABLE_KINDS)}.")
+        prune = set(prune)
+        needs = {"max_inputs": "inputs", "max_neurons": "neurons",
+                 "max_synapses": "synapses", "max_fan_in": "synapses"}
+        for cap, kind in needs.items():
+            if getattr(self, cap) is not None and kind not in prune:
+                raise ValueError(f"{cap}={getattr(self, cap)!r} needs {kind!r} in prune "
+                                 f"(prune={self.prune!r}).")
+        total = {"max_inputs": n_features, "max_neurons": sum(hidden),
+                 "max_synapses": int(np.dot((n_features,) + hidden,
+                                            hidden + (self._n_outputs_for_check(),)))}
+        for cap, limit in total.items():
+            value = getattr(self, cap)
+            if isinstance(value, numbers.Integral) and value > limit:
+                raise ValueError(f"{cap}={value} is larger than the network has "
+                                 f"({limit}); the cap can never bind.")
+        if self.max_fan_in is not None:
+            widest = max((n_features,) + hidden)
+            if self.max_fan_in > widest:
+                raise ValueError(f"max_fan_in={self.max_fan_in} is larger than any "
+                                 f"neuron's number of inputs ({widest}).")
+        if self.weight_levels is not None or self.binarize_neurons:
+            raise ValueError("weight_levels and binarize_neurons are not available yet "
+                             "in this version; leave them at None and False.")
+        return hidden, prune
+
+    # ---------------------------------------------------------------- training
+    def _train(self, X, Y, coefs, intercepts, masks, max_iter, rng):
+        kw = dict(alpha=self.alpha, hidden_activation=self.activation,
+                  output_activation=self._output_activation, max_iter=max_iter,
+                  n_snapshots=self.accumulate)
+        if self.solver == "lbfgs":
+            return fit_lbfgs(X, Y, coefs, intercepts, masks, tol=self.tol, **kw)
+        batch = min(200, X.shape[0]) if self.batch_size == "auto" else self.batch_size
+        return fit_adam(X, Y, coefs, intercepts, masks, random_state=rng,
+                        tol=max(self.tol, 1e-4), batch_size=batch,
+                        learning_rate=self.learning_rate_init, **kw)
+
+    def _initialize(self, layer_sizes, rng):
+        coefs, intercepts = [], []
+        factor = 2.0 if self.activation == "logistic" else 1.0
+        for fan_in, fan_out in zip(layer_sizes[:-1], layer_sizes[1:]):
+            bound = np.sqrt(factor * 6.0 / (fan_in + fan_out))
+            coefs.append(rng.uniform(-bound, bound, (fan_in, fan_out)))
+            intercepts.append(rng.uniform(-bound, bound, fan_out))
+        masks = [np.ones(W.shape, dtype=bool) for W in coefs]
+        return coefs, intercepts, masks
+
+    def _score_state(self, state, X, y):
+        out = predict_output(X, state.coefs, state.intercepts, self.activation,
+                             self._output_activation)
+        return self._criterion(y, out)
+
+    # ------------------------------------------------------------------- fit
+    def _fit(self, X, y_raw, Y):
+        """Shared fit: ``y_raw`` is what the criterion compares to, ``Y`` the
+        network's coded targets (both already validated)."""
+        rng = check_random_state(self.random_state)
+        n_samples, n_features = X.shape
+        hidden, prune = self._check_settings(n_features)
+        self._verbose_start = time.perf_counter()
+
+        if self.validation_fraction is not None:
+            stratify = y_raw if self._is_classifier_task() else None
+            idx_fit, idx_val = train_test_split(
+                np.arange(n_samples), test_size=self.validation_fraction,
+                random_state=rng, stratify=stratify)
+            if len(idx_val) == 0 or len(idx_fit) == 0:
+                raise ValueError(f"validation_fraction={self.validation_fraction} leaves "
+                                 "no sample to train on or to validate with.")
+        else:
+            idx_fit = idx_val = np.arange(n_samples)
+
+        X_fit = X[idx_fit]
+        self._x_mean = X_fit.mean(axis=0)
+        scale = X_fit.std(axis=0)
+        scale[scale < 10 * np.finfo(float).eps * np.maximum(1.0, np.abs(self._x_mean))] = 1.0
+        self._x_scale = scale
+        Xs = (X - self._x_mean) / self._x_scale
+        Xs_fit, Y_fit = Xs[idx_fit], Y[idx_fit]
+        Xs_val, y_val = Xs[idx_val], y_raw[idx_val]
+
+        self._input_reference = (np.zeros(n_features) if self.reference == "mean"
+                                 else -self._x_mean / self._x_scale)
+        layer_sizes = (n_features,) + hidden + (Y.shape[1],)
+        coefs, intercepts, masks = self._initialize(layer_sizes, rng)
+        coefs, intercepts, info = self._train(Xs_fit, Y_fit, coefs, intercepts, masks,
+                                              self.max_iter, rng)
+        self.n_iter_ = info["n_iter"]
+        self.loss_curve_ = info["loss_curve"]
+        self.loss_ = info["loss"]
+        state = _State(coefs, intercepts, masks, info["snapshots"])
+        self.baseline_score_ = float(self._score_state(state, Xs_val, y_val))
+        self.pruning_history_ = []
+        self._log(f"trained {layer_sizes} in {self.n_iter_} iterations; "
+                  f"criterion score {self.baseline_score_:.4f}")
+
+        context = dict(X=Xs_fit, Y=Y_fit, X_val=Xs_val, y_val=y_val, rng=rng,
+                       reference_score=self.baseline_score_)
+        for kind in PRUNABLE_KINDS:
+            if kind in prune:
+                state = self._prune_kind(kind, state, context)
+
+        self._set_fitted(state, Xs_fit, Y_fit, Xs_val, y_val)
+        return self
+
+    # ---------------------------------------------------------- pruning loop
+    def _prune_kind(self, kind, state, ctx):
+        """Forced removals down to the caps, then criterion-driven removals."""
+        while True:
+            excess = self._excess(kind, state.masks)
+            if not excess:
+                break
+            state = self._forced_step(kind, state, ctx, excess)
+            if state is None:
+                raise RuntimeError(f"could not reduce the {kind} to the requested cap")
+        if self.tolerance is None:
+            return state
+        return self._criterion_steps(kind, state, ctx)
+
+    def _excess(self, kind, masks):
+        """How many elements of ``kind`` must still go to meet the caps (for the
+        fan-in cap: per-neuron excess arrays)."""
+        n_inputs, n_neurons, n_synapses = count_structure(masks)
+        if kind == "inputs" and self.max_inputs is not None:
+            cap = resolve_count(self.max_inputs, self.n_features_in_)
+            return max(0, n_inputs - cap)
+        if kind == "neurons" and self.max_neurons is not None:
+            cap = resolve_count(self.max_neurons, sum(M.shape[1] for M in masks[:-1]))
+            return max(0, n_neurons - cap)
+        if kind == "synapses":
+            if self.max_fan_in is not None:
+                over = [np.maximum(M.sum(axis=0) - self.max_fan_in, 0) for M in masks]
+                if any(o.any() for o in over):
+                    return over
+            if self.max_synapses is not None:
+                cap = resolve_count(self.max_synapses, sum(M.size for M in masks))
+                return max(0, n_synapses - cap)
+        return 0
+
+    def _neuron_reference(self, state, X):
+        if self.reference == "zero" or len(state.coefs) == 1:
+            return [np.zeros(M.shape[1]) for M in state.masks[:-1]]
+        acts = forward(X, state.coefs, state.intercepts, self.activation,
+                       self._output_activation)
+        return [a.mean(axis=0) for a in acts[1:-1]]
+
+    def _ranked_candidates(self, kind, state, ctx):
+        """Candidates of ``kind`` ordered from least to most significant, as a list of
+        (indicator, key) with key = input index, (layer, neuron) or (layer, i, j)."""
+        neuron_ref = self._neuron_reference(state, ctx["X"]) if kind == "neurons" else None
+        ind = average_sensitivities(
+            ctx["X"], ctx["Y"], state.snapshots, self.activation, self._output_activation,
+            kinds=(kind,), how=self.indicator, input_reference=self._input_reference,
+            neuron_reference=neuron_ref)[kind]
+        ctx["neuron_reference"] = neuron_ref
+        masks = state.masks
+        if kind == "inputs":
+            alive = np.flatnonzero(masks[0].any(axis=1))
+            keys = [int(i) for i in alive]
+            values = ind[alive]
+        elif kind == "neurons":
+            keys, values = [], []
+            for layer in range(1, len(masks)):
+                alive = np.flatnonzero(masks[layer - 1].any(axis=0) & masks[layer].any(axis=1))
+                keys += [(layer, int(j)) for j in alive]
+                values.append(ind[layer - 1][alive])
+            values = np.concatenate(values) if values else np.zeros(0)
+        else:
+            keys, values = [], []
+            for layer, M in enumerate(masks):
+                i, j = np.nonzero(M)
+                keys += list(zip([layer] * len(i), i.tolist(), j.tolist()))
+                values.append(ind[layer][i, j])
+            values = np.concatenate(values)
+        order = np.argsort(values, kind="stable")
+        return [keys[k] for k in order], values[order]
+
+    def _protect(self, kind, keys, masks):
+        """Drop candidates that would remove the last input or the last neuron of a
+        layer, keeping rank order."""
+        if kind == "inputs":
+            limit = int(masks[0].any(axis=1).sum()) - 1
+            return keys[:max(limit, 0)]
+        if kind == "neurons":
+            left = {layer: int((masks[layer - 1].any(axis=0) & masks[layer].any(axis=1)).sum())
+                    for layer in range(1, len(masks))}
+            kept = []
+            for key in keys:
+                if left[key[0]] > 1:
+                    kept.append(key)
+                    left[key[0]] -= 1
+            return kept
+        return keys
+
+    def _apply(self, kind, state, keys, ctx):
+        coefs, intercepts, masks = state.coefs, state.intercepts, state.masks
+        if kind == "inputs":
+            coefs, intercepts, masks = remove_inputs(coefs, intercepts, masks, keys,
+                                                     self._input_reference)
+        elif kind == "neurons":
+            for layer in sorted({k[0] for k in keys}):
+                idx = [k[1] for k in keys if k[0] == layer]
+                coefs, intercepts, masks = remove_neurons(
+                    coefs, intercepts, masks, layer, idx, ctx["neuron_reference"][layer - 1])
+        else:
+            cut = [np.zeros(M.shape, dtype=bool) for M in masks]
+            for layer, i, j in keys:
+                cut[layer][i, j] = True
+            coefs, intercepts, masks = remove_synapses(coefs, intercepts, masks, cut)
+        coefs, intercepts, masks = cascade(coefs, intercepts, masks, self.activation)
+        return coefs, intercepts, masks
+
+    def _retrain(self, coefs, intercepts, masks, ctx):
+        coefs, intercepts, info = self._train(ctx["X"], ctx["Y"], coefs, intercepts, masks,
+                                              self.retrain_iter, ctx["rng"])
+        return _State(coefs, intercepts, masks, info["snapshots"])
+
+    def _record(self, kind, keys, accepted, forced, score, masks):
+        n_inputs, n_neurons, n_synapses = count_structure(masks)
+        self.pruning_history_.append({
+            "step": len(self.pruning_history_) + 1, "kind": kind,
+            "removed": [self._element_name(kind, k) for k in keys],
+            "n_removed": len(keys), "accepted": bool(accepted), "forced": bool(forced),
+            "score": float(score), "n_inputs": n_inputs, "n_neurons": n_neurons,
+            "n_synapses": n_synapses})
+        self._log(f"step {len(self.pruning_history_)}: {kind} -{len(keys)} "
+                  f"{'forced' if forced else 'accepted' if accepted else 'rejected'} "
+                  f"score={score:.4f} structure=({n_inputs} inputs, {n_neurons} neurons, "
+                  f"{n_synapses} synapses)")
+
+    def _element_name(self, kind, key):
+        names = getattr(self, "feature_names_in_", None)
+        if kind == "inputs":
+            return str(names[key]) if names is not None else f"x{key}"
+        if kind == "neurons":
+            return f"h{key[0]}[{key[1]}]"
+        layer, i, j = key
+        src = (str(names[i]) if names is not None else f"x{i}") if layer == 0 \
+            else f"h{layer}[{i}]"
+        dst = f"h{layer + 1}[{j}]" if layer + 1 < self._n_weight_layers else f"out[{j}]"
+        return f"{src}->{dst}"
+
+    def _forced_step(self, kind, state, ctx, excess):
+        keys, _ = self._ranked_candidates(kind, state, ctx)
+        keys = self._protect(kind, keys, state.masks)
+        if isinstance(excess, list):  # fan-in cap: the weakest incoming synapses
+            need = [o.copy() for o in excess]
+            batch = []
+            for key in keys:
+                layer, _, j = key
+                if need[layer][j] > 0:
+                    batch.append(key)
+                    need[layer][j] -= 1
+        else:
+            size = min(resolve_count(self.prune_step, len(keys)), excess)
+            batch = keys[:size]
+        if not batch:
+            return None
+        coefs, intercepts, masks = self._apply(kind, state, batch, ctx)
+        if not is_viable(masks):
+            return None
+        new = self._retrain(coefs, intercepts, masks, ctx)
+        score = self._score_state(new, ctx["X_val"], ctx["y_val"])
+        self._record(kind, batch, True, True, score, masks)
+        # Once a cap has pushed quality down, the tolerance counts from here.
+        ctx["reference_score"] = min(ctx["reference_score"], score)
+        return new
+
+    def _criterion_steps(self, kind, state, ctx):
+        threshold = lambda: ctx["reference_score"] - self.tolerance - 1e-12  # noqa: E731
+        keys, _ = self._ranked_candidates(kind, state, ctx)
+        keys = self._protect(kind, keys, state.masks)
+        size = resolve_count(self.prune_step, len(keys))
+        start, single_failures = 0, 0
+        while start < len(keys) and size >= 1:
+            batch = keys[start:start + size]
+            coefs, intercepts, masks = self._apply(kind, state, batch, ctx)
+            accepted, score = False, -np.inf
+            if is_viable(masks):
+                new = self._retrain(coefs, intercepts, masks, ctx)
+                score = self._score_state(new, ctx["X_val"], ctx["y_val"])
+                accepted = score >= threshold()
+            self._record(kind, batch, accepted, False, score, masks)
+            if accepted:
+                state = new
+                keys, _ = self._ranked_candidates(kind, state, ctx)
+                keys = self._protect(kind, keys, state.masks)
+                size = resolve_count(self.prune_step, len(keys))
+                start, single_failures = 0, 0
+            elif size > 1:
+                size //= 2
+            else:
+                start += 1
+                single_failures += 1
+                if single_failures >= _SINGLE_TRIES:
+                    break
+        return state
+
+    # -------------------------------------------------------- fitted results
+    def _set_fitted(self, state, X_fit, Y_fit, X_val, y_val):
+        self._state = state
+        masks = [M.copy() for M in state.masks]
+        self.masks_ = masks
+        self.support_ = masks[0].any(axis=1)
+        self.n_inputs_, self.n_neurons_, self.n_synapses_ = count_structure(masks)
+        self.score_ = float(self._score_state(state, X_val, y_val))
+        self._neuron_means = self._neuron_reference(state, X_fit)
+        ind = average_sensitivities(
+            X_fit, Y_fit, state.snapshots, self.activation, self._output_activation,
+            kinds=("inputs",), how=self.indicator,
+            input_reference=self._input_reference)["inputs"]
+        ind = np.where(self.support_, ind, 0.0)
+        total = ind.sum()
+        self.feature_importances_ = (ind / total if total > 0 and np.isfinite(total)
+                                     else self.support_ / self.support_.sum())
+        # Report the weights in the original units of X (and of y for regression).
+        coefs = [W.copy() for W in state.coefs]
+        intercepts = [b.copy() for b in state.intercepts]
+        intercepts[0] = intercepts[0] - (self._x_mean / self._x_scale) @ coefs[0]
+        coefs[0] = coefs[0] / self._x_scale[:, None]
+        coefs[-1], intercepts[-1] = self._output_to_original(coefs[-1], intercepts[-1])
+        for W, M in zip(coefs, masks):
+            W[~M] = 0.0
+        self.coefs_, self.intercepts_ = coefs, intercepts
+        if not all(np.isfinite(W).all() for W in coefs + intercepts):
+            raise ValueError("Training produced non-finite weights; the input data may "
+                             "contain very large values and need rescaling.")
+
+    def _output_to_original(self, W, b):
+        return W, b
+
+    def _forward_original(self, X):
+        check_is_fitted(self)
+        X = validate_data(self, X, reset=False, dtype=np.float64)
+        return predict_output(X, self.coefs_, self.intercepts_, self.activation,
+                              self._output_activation)
+
+    @property
+    def _n_weight_layers(self):
+        return len(np.atleast_1d(self.hidden_layer_sizes)) + 1
+
+    def pruning_report(self):
+        """The pruning path as a DataFrame, one row per attempted step.
+
+        Returns
+        -------
+        report : pandas.DataFrame
+            Columns ``step, kind, removed, n_removed, accepted, forced, score,
+            n_inputs, n_neurons, n_synapses``.
+        """
+        check_is_fitted(self)
+        columns = ["step", "kind", "removed", "n_removed", "accepted", "forced", "score",
+                   "n_inputs", "n_neurons", "n_synapses"]
+        return pd.DataFrame(self.pruning_history_, columns=columns)
+
+    def _log(self, message):
+        if self.verbose:
+            elapsed = time.perf_counter() - self._verbose_start
+            print(f"[{type(self).__name__} {elapsed:7.2f}s] {message}", flush=True)
+
+
+def _one_hot(y_encoded, n_classes):
+    if n_classes == 2:
+        return y_encoded.reshape(-1, 1).astype(float)
+    Y = np.zeros((y_encoded.shape[0], n_classes))
+    Y[np.arange(y_encoded.shape[0]), y_encoded] = 1.0
+    return Y
+
+
+class PrunedMLPClassifier(ClassifierMixin, _BasePrunedMLP):
+    """Multi-layer perceptron classifier pruned to a minimal structure.
+
+    The network is trained, then its least significant inputs, neurons and synapses
+    are removed in batches, each removal followed by a brief warm-started
+    retraining, for as long as the accuracy on the criterion data stays within
+    ``tolerance`` of the unpruned network's (Gorban and Mirkes' first-order
+    sensitivity pruning; see METHOD.md).
+
+    Parameters
+    ----------
+    hidden_layer_sizes : tuple of int, default=(16,)
+        Number of neurons of each hidden layer.
+    activation : {"tanh", "logistic", "relu", "identity", "rational"}, default="tanh"
+        Activation of the hidden neurons; "rational" is x / (1 + |x|).
+    solver : {"lbfgs", "adam"}, default="lbfgs"
+        "lbfgs": scipy's L-BFGS-B over the active (unmasked) parameters; "adam":
+        mini-batch Adam that stops when the training loss stops improving.
+    alpha : float, default=1e-4
+        L2 penalty, scaled as in scikit-learn's MLP: ``alpha / (2 n) * ||W||^2``.
+    batch_size : int or "auto", default="auto"
+        Mini-batch size of "adam"; "auto" is ``min(200, n_samples)``.
+    learning_rate_init : float, default=1e-3
+        Step size of "adam".
+    max_iter : int, default=500
+        Iterations (lbfgs) or epochs (adam) of the first training.
+    retrain_iter : int, default=50
+        Iterations of each warm-started retraining after a removal.
+    tol : float, default=1e-6
+        Convergence tolerance of the solver (gradient norm for lbfgs; loss
+        improvement, at least 1e-4, for adam).
+    prune : tuple of {"inputs", "neurons", "synapses"}, default=all three
+        Kinds of elements pruning may remove, in that order; empty = no pruning.
+    max_inputs, max_neurons, max_synapses : int, float or None, default=None
+        Caps on the structure (an int is a count, a float a fraction of the full
+        network). Pruning reaches them even if quality drops.
+    max_fan_in : int or None, default=None
+        Cap on the incoming synapses of every neuron (uniform simplification).
+    tolerance : float or None, default=0.01
+        How far the criterion score (accuracy) may fall below the unpruned
+        network's. None: prune only down to the caps.
+    validation_fraction : float or None, default=None
+        None: the criterion is scored on the training data (the paper's rule: the
+        network must still solve the training set). A float: on a stratified
+        held-out split of that size, which the network does not train on.
+    indicator : {"sum", "max"}, default="sum"
+        Aggregation of the per-sample first-order estimates over the samples.
+    reference : {"mean", "zero"}, default="mean"
+        Value a removed input or neuron is replaced by.
+    accumulate : int, default=3
+        Number of points of the training trajectory over which indicators are
+        averaged before ranking.
+    prune_step : int or float, default=0.25
+        Count (int) or fraction (float) of the remaining candidates removed in one
+        step; a rejected step is halved until it is accepted or has size 1.
+    weight_levels : None, "binary", "ternary", int or sequence, default=None
+        Reduced precision of the weights (logically transparent networks).
+    binarize_neurons : bool, default=False
+        Replace hidden activations by threshold functions where the criterion holds.
+    random_state : int, RandomState instance or None, default=None
+        Seeds weight initialization, the validation split and adam's shuffling.
+    verbose : int, default=0
+        Print progress of training and of every pruning step.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        Class labels.
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during fit, when X has string column names.
+    coefs_ : list of ndarray
+        Weight matrices in the original units of X; removed synapses are exactly 0.
+    intercepts_ : list of ndarray
+        Bias vectors, the folded contributions of removed elements included.
+    masks_ : list of ndarray of bool
+        Shaped like ``coefs_``; True = synapse present.
+    support_ : ndarray of bool of shape (n_features_in_,)
+        Inputs the pruned network still uses.
+    n_inputs_, n_neurons_, n_synapses_ : int
+        Size of the pruned structure (inputs, hidden neurons, nonzero weights).
+    feature_importances_ : ndarray of shape (n_features_in_,)
+        Sensitivity of the loss to each input, normalized to sum to 1 (0 for
+        removed inputs).
+    baseline_score_, score_ : float
+        Criterion score (accuracy) before and after pruning.
+    pruning_history_ : list of dict
+        One entry per attempted step: step, kind, removed, n_removed, accepted,
+        forced, score, n_inputs, n_neurons, n_synapses.
+    n_iter_ : int
+        Iterations of the first training.
+    loss_curve_ : list of float
+        Loss after each iteration of the first training.
+    loss_ : float
+        Final loss of the first training.
+
+    See Also
+    --------
+    PrunedMLPRegressor : The regressor.
+    sklearn.neural_network.MLPClassifier : The unpruned peer.
+
+    Notes
+    -----
+    A removed synapse w_ij is ranked by the sum over samples of the first-order
+    estimate of the change of the loss, ``chi_s = |delta_j,s a_i,s w_ij|``; an
+    input or neuron with value v and reference v* by ``|dh_s/dv (v_s - v*)|``.
+
+    References
+    ----------
+    A. N. Gorban, E. M. Mirkes, "Artificial neural network pruning to extract
+    knowledge", arXiv:2005.06284 (2020).
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_classification
+    >>> from sklearn_nnprune import PrunedMLPClassifier
+    >>> X, y = make_classification(n_samples=300, n_features=8, n_informative=3,
+    ...                            n_redundant=0, shuffle=False, random_state=0)
+    >>> clf = PrunedMLPClassifier(hidden_layer_sizes=(8,), random_state=0).fit(X, y)
+    >>> clf.n_inputs_ < 8
+    True
+    >>> bool(clf.score_ >= clf.baseline_score_ - clf.tolerance)
+    True
+    """
+
+    _output_activation = "logistic"
+
+    def _is_classifier_task(self):
+        return True
+
+    def _n_outputs_for_check(self):
+        return 1 if len(self._classes_for_check) == 2 else len(self._classes_for_check)
+
+    def _criterion(self, y_encoded, out):
+        return accuracy_score(y_encoded, self._decode_output(out))
+
+    @staticmethod
+    def _decode_output(out):
+        if out.shape[1] == 1:
+            return (out[:, 0] > 0.5).astype(int)
+        return out.argmax(axis=1)
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y):
+        """Train the network, then prune it.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training data.
+        y : array-like of shape (n_samples,)
+            Class labels (at least two classes).
+
+        Returns
+        -------
+        self : PrunedMLPClassifier
+            The fitted estimator.
+        """
+        X, y = validate_data(self, X, y, dtype=np.float64, ensure_min_samples=2)
+        check_classification_targets(y)
+        target_type = type_of_target(y)
+        if target_type not in ("binary", "multiclass"):
+            raise ValueError(f"PrunedMLPClassifier supports binary and multiclass targets, "
+                             f"got {target_type!r}.")
+        classes, y_encoded = np.unique(y, return_inverse=True)
+        if len(classes) < 2:
+            raise ValueError("The target y has only one class "
+                             f"({classes[0]!r}); a classifier needs at least 2 classes.")
+        self.classes_ = classes
+        self._classes_for_check = classes
+        self._output_activation = "logistic" if len(classes) == 2 else "softmax"
+        return self._fit(X, y_encoded, _one_hot(y_encoded, len(classes)))
+
+    def predict_proba(self, X):
+        """Class probabilities.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Input data.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Probability of each class, in the order of ``classes_``.
+        """
+        out = self._forward_original(X)
+        if out.shape[1] == 1:
+            return np.hstack([1.0 - out, out])
+        return out
+
+    def predict(self, X):
+        """Predicted class labels.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Input data.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,)
+            Predicted classes.
+        """
+        return self.classes_[self._decode_output(self._forward_original(X))]
+
+    def predict_log_proba(self, X):
+        """Logarithm of :meth:`predict_proba`."""
+        with np.errstate(divide="ignore"):
+            return np.log(self.predict_proba(X))
+
+
+class PrunedMLPRegressor(RegressorMixin, _BasePrunedMLP):
+    """Multi-layer perceptron regressor pruned to a minimal structure.
+
+    Same method and parameters as :class:`PrunedMLPClassifier`; the output is
+    linear, the loss the squared error, the criterion score R^2. Targets are
+    standardized inside the estimator; ``coefs_`` and ``intercepts_`` are reported in
+    the original units of X and y.
+
+    Parameters
+    ----------
+    hidden_layer_sizes : tuple of int, default=(16,)
+        Number of neurons of each hidden layer.
+    activation : {"tanh", "logistic", "relu", "identity", "rational"}, default="tanh"
+        Activation of the hidden neurons.
+    solver : {"lbfgs", "adam"}, default="lbfgs"
+        Training algorithm.
+    alpha : float, default=1e-4
+        L2 penalty.
+    batch_size : int or "auto", default="auto"
+        Mini-batch size of "adam".
+    learning_rate_init : float, default=1e-3
+        Step size of "adam".
+    max_iter : int, default=500
+        Iterations of the first training.
+    retrain_iter : int, default=50
+        Iterations of each retraining after a removal.
+    tol : float, default=1e-6
+        Convergence tolerance of the solver.
+    prune : tuple of {"inputs", "neurons", "synapses"}, default=all three
+        Kinds of elements pruning may remove.
+    max_inputs, max_neurons, max_synapses : int, float or None, default=None
+        Caps on the structure, reached even if quality drops.
+    max_fan_in : int or None, default=None
+        Cap on the incoming synapses of every neuron.
+    tolerance : float or None, default=0.01
+        How far R^2 on the criterion data may fall below the unpruned network's.
+    validation_fraction : float or None, default=None
+        None: criterion on the training data; a float: on a held-out split.
+    indicator : {"sum", "max"}, default="sum"
+        Aggregation of the per-sample estimates.
+    reference : {"mean", "zero"}, default="mean"
+        Value a removed input or neuron is replaced by.
+    accumulate : int, default=3
+        Trajectory points over which indicators are averaged.
+    prune_step : int or float, default=0.25
+        Count or fraction of the remaining candidates removed in one step.
+    weight_levels : None, "binary", "ternary", int or sequence, default=None
+        Reduced precision of the weights.
+    binarize_neurons : bool, default=False
+        Threshold hidden neurons where the criterion holds.
+    random_state : int, RandomState instance or None, default=None
+        Seeds initialization, the validation split and adam's shuffling.
+    verbose : int, default=0
+        Print progress.
+
+    Attributes
+    ----------
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during fit, when X has string column names.
+    coefs_, intercepts_ : list of ndarray
+        Weights in the original units of X and y; removed synapses are exactly 0.
+    masks_ : list of ndarray of bool
+        True = synapse present.
+    support_ : ndarray of bool of shape (n_features_in_,)
+        Inputs kept.
+    n_inputs_, n_neurons_, n_synapses_ : int
+        Size of the pruned structure.
+    feature_importances_ : ndarray of shape (n_features_in_,)
+        Normalized input sensitivities.
+    baseline_score_, score_ : float
+        R^2 on the criterion data before and after pruning.
+    pruning_history_ : list of dict
+        One entry per attempted pruning step.
+    n_iter_ : int
+        Iterations of the first training.
+    loss_curve_ : list of float
+        Loss along the first training.
+    loss_ : float
+        Final loss of the first training.
+
+    See Also
+    --------
+    PrunedMLPClassifier : The classifier.
+
+    References
+    ----------
+    A. N. Gorban, E. M. Mirkes, "Artificial neural network pruning to extract
+    knowledge", arXiv:2005.06284 (2020).
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_friedman1
+    >>> from sklearn_nnprune import PrunedMLPRegressor
+    >>> X, y = make_friedman1(n_samples=400, n_features=7, random_state=0)
+    >>> reg = PrunedMLPRegressor(hidden_layer_sizes=(8,), random_state=0).fit(X, y)
+    >>> reg.support_.tolist()
+    [True, True, True, True, True, False, False]
+    """
+
+    _output_activation = "identity"
+
+    def _is_classifier_task(self):
+        return False
+
+    def _n_outputs_for_check(self):
+        return self._n_outputs
+
+    def _criterion(self, y, out):
+        return r2_score(y, out * self._y_scale + self._y_mean)
+
+    def _output_to_original(self, W, b):
+        return W * self._y_scale, b * self._y_scale + self._y_mean
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        return tags
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y):
+        """Train the network, then prune it.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training data.
+        y : array-like of shape (n_samples,) or (n_samples, n_targets)
+            Target values.
+
+        Returns
+        -------
+        self : PrunedMLPRegressor
+            The fitted estimator.
+        """
+        X, y = validate_data(self, X, y, dtype=np.float64, multi_output=True,
+                             y_numeric=True, ensure_min_samples=2)
+        Y = y.reshape(-1, 1) if y.ndim == 1 else y
+        self._n_outputs = Y.shape[1]
+        self._y_1d = y.ndim == 1
+        self._y_mean = Y.mean(axis=0)
+        scale = Y.std(axis=0)
+        scale[scale == 0] = 1.0
+        self._y_scale = scale
+        return self._fit(X, y, (Y - self._y_mean) / self._y_scale)
+
+    def predict(self, X):
+        """Predicted values.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Input data.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_targets)
+            Predictions.
+        """
+        out = self._forward_original(X)
+        return out[:, 0] if self._y_1d else out
