@@ -720,6 +720,7 @@ class PrunedMLPClassifier(ClassifierMixin, _BasePrunedMLP):
         y : ndarray of shape (n_samples,)
             Predicted classes.
         """
+        check_is_fitted(self)
         return self.classes_[self._decode_output(self._forward_original(X))]
 
     def predict_log_proba(self, X):
