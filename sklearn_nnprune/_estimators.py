@@ -13,9 +13,9 @@ from numbers import Integral, Real
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, _fit_context
-from sklearn.metrics import accuracy_score, r2_score
-from sklearn.model_selection import train_test_split
+from sklearn.model_selection import KFold, StratifiedKFold, train_test_split
 from sklearn.utils import check_random_state
+from threadpoolctl import threadpool_limits
 from sklearn.utils._param_validation import Interval, RealNotInt, StrOptions
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import check_is_fitted, validate_data
@@ -30,18 +30,42 @@ PRUNABLE_KINDS = ("inputs", "neurons", "synapses")
 # At batch size 1, how many further candidates in rank order are tried before a
 # kind is declared exhausted (METHOD.md section 5).
 _SINGLE_TRIES = 3
+# Samples x active weights above which L-BFGS-B runs with multithreaded BLAS.
+_THREADED_LBFGS_WORK = 2 ** 24
 _count_or_fraction = [Interval(Integral, 1, None, closed="left"),
                       Interval(RealNotInt, 0, 1, closed="right")]
 
 
-class _State:
-    """One network during pruning: weights, masks and the trajectory snapshots."""
+class _Net:
+    """One network: weights, masks and the last points of its training trajectory."""
 
     __slots__ = ("coefs", "intercepts", "masks", "snapshots")
 
     def __init__(self, coefs, intercepts, masks, snapshots):
         self.coefs, self.intercepts, self.masks = coefs, intercepts, masks
         self.snapshots = snapshots
+
+
+class _Fold:
+    """Training data of one network and the samples its criterion is scored on."""
+
+    __slots__ = ("X", "Y", "y", "X_val", "y_val")
+
+    def __init__(self, X, Y, y, X_val, y_val):
+        self.X, self.Y, self.y, self.X_val, self.y_val = X, Y, y, X_val, y_val
+
+
+class _State:
+    """The networks being pruned together (one per fold); they share one structure."""
+
+    __slots__ = ("nets",)
+
+    def __init__(self, nets):
+        self.nets = nets
+
+    @property
+    def masks(self):
+        return self.nets[0].masks
 
 
 class _BasePrunedMLP(BaseEstimator):
@@ -63,7 +87,9 @@ class _BasePrunedMLP(BaseEstimator):
         "max_synapses": _count_or_fraction + [None],
         "max_fan_in": [Interval(Integral, 1, None, closed="left"), None],
         "tolerance": [Interval(Real, 0, None, closed="left"), None],
+        "noise_tolerance": [Interval(Real, 0, None, closed="left")],
         "validation_fraction": [Interval(RealNotInt, 0, 1, closed="neither"), None],
+        "cv": [Interval(Integral, 2, None, closed="left"), None],
         "indicator": [StrOptions({"sum", "max"})],
         "reference": [StrOptions({"mean", "zero"})],
         "accumulate": [Interval(Integral, 1, None, closed="left")],
@@ -92,8 +118,10 @@ class _BasePrunedMLP(BaseEstimator):
         max_neurons=None,
         max_synapses=None,
         max_fan_in=None,
-        tolerance=0.01,
+        tolerance=0.0,
+        noise_tolerance=1.0,
         validation_fraction=None,
+        cv=3,
         indicator="sum",
         reference="mean",
         accumulate=3,
@@ -118,7 +146,9 @@ class _BasePrunedMLP(BaseEstimator):
         self.max_synapses = max_synapses
         self.max_fan_in = max_fan_in
         self.tolerance = tolerance
+        self.noise_tolerance = noise_tolerance
         self.validation_fraction = validation_fraction
+        self.cv = cv
         self.indicator = indicator
         self.reference = reference
         self.accumulate = accumulate
@@ -129,7 +159,7 @@ class _BasePrunedMLP(BaseEstimator):
         self.verbose = verbose
 
     # ------------------------------------------------------------------ checks
-    def _check_settings(self, n_features):
+    def _check_settings(self, n_features, n_samples, y):
         """Checks that need more than one parameter or the data; returns the
         hidden sizes and the set of prunable kinds."""
         hidden = np.atleast_1d(np.asarray(self.hidden_layer_sizes))
@@ -166,6 +196,17 @@ class _BasePrunedMLP(BaseEstimator):
             if self.max_fan_in > widest:
                 raise ValueError(f"max_fan_in={self.max_fan_in} is larger than any "
                                  f"neuron's number of inputs ({widest}).")
+        if self.cv is not None and self.validation_fraction is not None:
+            raise ValueError("Set either cv (a cross-fitted criterion) or "
+                             "validation_fraction (one held-out split), not both; got "
+                             f"cv={self.cv}, validation_fraction={self.validation_fraction}.")
+        if self.cv is not None:
+            smallest = (np.bincount(y).min() if self._is_classifier_task() else n_samples)
+            if smallest < self.cv:
+                raise ValueError(f"cv={self.cv} folds need at least {self.cv} samples "
+                                 f"{'of every class' if self._is_classifier_task() else ''}"
+                                 f"; the smallest count is {smallest}. Lower cv or set "
+                                 "cv=None.")
         if self.weight_levels is not None or self.binarize_neurons:
             raise ValueError("weight_levels and binarize_neurons are not available yet "
                              "in this version; leave them at None and False.")
@@ -177,7 +218,13 @@ class _BasePrunedMLP(BaseEstimator):
                   output_activation=self._output_activation, max_iter=max_iter,
                   n_snapshots=self.accumulate)
         if self.solver == "lbfgs":
-            return fit_lbfgs(X, Y, coefs, intercepts, masks, tol=self.tol, **kw)
+            # scipy's L-BFGS-B step works on short vectors: with several BLAS threads
+            # its time is thread start-up (4x slower on 2 cores). Only products over
+            # large data are worth the threads.
+            n_params = sum(int(M.sum()) for M in masks)
+            threads = None if X.shape[0] * n_params > _THREADED_LBFGS_WORK else 1
+            with threadpool_limits(limits=threads, user_api="blas"):
+                return fit_lbfgs(X, Y, coefs, intercepts, masks, tol=self.tol, **kw)
         batch = min(200, X.shape[0]) if self.batch_size == "auto" else self.batch_size
         return fit_adam(X, Y, coefs, intercepts, masks, random_state=rng,
                         tol=max(self.tol, 1e-4), batch_size=batch,
@@ -193,10 +240,67 @@ class _BasePrunedMLP(BaseEstimator):
         masks = [np.ones(W.shape, dtype=bool) for W in coefs]
         return coefs, intercepts, masks
 
-    def _score_state(self, state, X, y):
-        out = predict_output(X, state.coefs, state.intercepts, self.activation,
-                             self._output_activation)
-        return self._criterion(y, out)
+    # --------------------------------------------------------------- criterion
+    def _criterion_contributions(self, state, folds):
+        """Per-sample contributions to the criterion score on the criterion samples
+        of every fold (their sum is the score), and the same on the samples each
+        network was trained on (their sum is the mean training score)."""
+        held_out, own = [], []
+        for net, fold in zip(state.nets, folds):
+            out = predict_output(fold.X_val, net.coefs, net.intercepts, self.activation,
+                                 self._output_activation)
+            held_out.append((fold.y_val, out))
+            if fold.X_val is not fold.X:
+                out = predict_output(fold.X, net.coefs, net.intercepts, self.activation,
+                                     self._output_activation)
+                own.append(self._score_contributions(fold.y, out) / len(folds))
+        targets, outputs = (np.concatenate(a) for a in zip(*held_out))
+        held_out = self._score_contributions(targets, outputs)
+        return held_out, (np.concatenate(own) if own else held_out)
+
+    def _criterion_holds(self, contributions, ctx):
+        """The criterion of METHOD.md section 5 with a noise allowance.
+
+        A candidate passes when, on the criterion samples and on the training samples
+        alike, its score is at least the reference score minus ``tolerance`` minus
+        ``noise_tolerance`` standard errors of the paired score difference (the
+        one-standard-error rule of CART pruning). The training half is the paper's
+        rule (the network must still solve the training set); the held-out half
+        stops a small network that still fits the training set by memorizing it.
+        """
+        for new, ref in zip(contributions, ctx["reference_contributions"]):
+            diff = ref - new
+            n = diff.shape[0]
+            se = np.sqrt(n) * diff.std(ddof=1) if n > 1 else 0.0
+            if diff.sum() > self.tolerance + self.noise_tolerance * se + 1e-12:
+                return False
+        return True
+
+    def _make_folds(self, Xs, Y, y_raw, rng):
+        """Where each network trains and where the criterion is scored.
+
+        ``cv=k``: k networks share one structure; each trains on k-1 folds and is
+        scored on the remaining one, so the criterion is an out-of-sample score over
+        all the data. ``validation_fraction``: one network, one held-out split.
+        Otherwise: one network scored on its own training data (the paper's rule).
+        """
+        n = Xs.shape[0]
+        classifier = self._is_classifier_task()
+        if self.cv is not None:
+            splitter = (StratifiedKFold if classifier else KFold)(
+                n_splits=self.cv, shuffle=True, random_state=rng)
+            splits = list(splitter.split(Xs, y_raw))
+        elif self.validation_fraction is not None:
+            splits = [train_test_split(np.arange(n), test_size=self.validation_fraction,
+                                       random_state=rng,
+                                       stratify=y_raw if classifier else None)]
+        else:
+            splits = [(np.arange(n), np.arange(n))]
+        folds = [_Fold(Xs[fit], Y[fit], y_raw[fit], Xs[val], y_raw[val])
+                 for fit, val in splits]
+        if self.cv is None and self.validation_fraction is None:
+            folds[0].X_val = folds[0].X
+        return folds
 
     # ------------------------------------------------------------------- fit
     def _fit(self, X, y_raw, Y):
@@ -204,51 +308,47 @@ class _BasePrunedMLP(BaseEstimator):
         network's coded targets (both already validated)."""
         rng = check_random_state(self.random_state)
         n_samples, n_features = X.shape
-        hidden, prune = self._check_settings(n_features)
+        hidden, prune = self._check_settings(n_features, n_samples, y_raw)
         self._verbose_start = time.perf_counter()
 
-        if self.validation_fraction is not None:
-            stratify = y_raw if self._is_classifier_task() else None
-            idx_fit, idx_val = train_test_split(
-                np.arange(n_samples), test_size=self.validation_fraction,
-                random_state=rng, stratify=stratify)
-            if len(idx_val) == 0 or len(idx_fit) == 0:
-                raise ValueError(f"validation_fraction={self.validation_fraction} leaves "
-                                 "no sample to train on or to validate with.")
-        else:
-            idx_fit = idx_val = np.arange(n_samples)
-
-        X_fit = X[idx_fit]
-        self._x_mean = X_fit.mean(axis=0)
-        scale = X_fit.std(axis=0)
+        self._x_mean = X.mean(axis=0)
+        scale = X.std(axis=0)
         scale[scale < 10 * np.finfo(float).eps * np.maximum(1.0, np.abs(self._x_mean))] = 1.0
         self._x_scale = scale
         Xs = (X - self._x_mean) / self._x_scale
-        Xs_fit, Y_fit = Xs[idx_fit], Y[idx_fit]
-        Xs_val, y_val = Xs[idx_val], y_raw[idx_val]
-
+        folds = self._make_folds(Xs, Y, y_raw, rng)
         self._input_reference = (np.zeros(n_features) if self.reference == "mean"
                                  else -self._x_mean / self._x_scale)
+
         layer_sizes = (n_features,) + hidden + (Y.shape[1],)
-        coefs, intercepts, masks = self._initialize(layer_sizes, rng)
-        coefs, intercepts, info = self._train(Xs_fit, Y_fit, coefs, intercepts, masks,
-                                              self.max_iter, rng)
+        init = self._initialize(layer_sizes, rng)
+        nets = []
+        for fold in folds:
+            coefs, intercepts, info = self._train(fold.X, fold.Y, *init, self.max_iter, rng)
+            nets.append(_Net(coefs, intercepts, init[2], info["snapshots"]))
         self.n_iter_ = info["n_iter"]
         self.loss_curve_ = info["loss_curve"]
         self.loss_ = info["loss"]
-        state = _State(coefs, intercepts, masks, info["snapshots"])
-        self.baseline_score_ = float(self._score_state(state, Xs_val, y_val))
+        state = _State(nets)
+        baseline = self._criterion_contributions(state, folds)
+        self.baseline_score_ = float(baseline[0].sum())
         self.pruning_history_ = []
         self._log(f"trained {layer_sizes} in {self.n_iter_} iterations; "
                   f"criterion score {self.baseline_score_:.4f}")
 
-        context = dict(X=Xs_fit, Y=Y_fit, X_val=Xs_val, y_val=y_val, rng=rng,
-                       reference_score=self.baseline_score_)
+        ctx = dict(folds=folds, rng=rng, reference_contributions=baseline)
         for kind in PRUNABLE_KINDS:
             if kind in prune:
-                state = self._prune_kind(kind, state, context)
+                state = self._prune_kind(kind, state, ctx)
+        self.score_ = float(self._criterion_contributions(state, folds)[0].sum())
 
-        self._set_fitted(state, Xs_fit, Y_fit, Xs_val, y_val)
+        final = state.nets[0]
+        if len(folds) > 1 or self.validation_fraction is not None:
+            # The structure was chosen out of sample; the weights use all the data.
+            coefs, intercepts, info = self._train(Xs, Y, final.coefs, final.intercepts,
+                                                  final.masks, self.max_iter, rng)
+            final = _Net(coefs, intercepts, final.masks, info["snapshots"])
+        self._set_fitted(final, Xs, Y)
         return self
 
     # ---------------------------------------------------------- pruning loop
@@ -285,43 +385,53 @@ class _BasePrunedMLP(BaseEstimator):
                 return max(0, n_synapses - cap)
         return 0
 
-    def _neuron_reference(self, state, X):
-        if self.reference == "zero" or len(state.coefs) == 1:
-            return [np.zeros(M.shape[1]) for M in state.masks[:-1]]
-        acts = forward(X, state.coefs, state.intercepts, self.activation,
+    def _neuron_reference(self, net, X):
+        if self.reference == "zero" or len(net.coefs) == 1:
+            return [np.zeros(M.shape[1]) for M in net.masks[:-1]]
+        acts = forward(X, net.coefs, net.intercepts, self.activation,
                        self._output_activation)
         return [a.mean(axis=0) for a in acts[1:-1]]
 
-    def _ranked_candidates(self, kind, state, ctx):
-        """Candidates of ``kind`` ordered from least to most significant, as a list of
-        (indicator, key) with key = input index, (layer, neuron) or (layer, i, j)."""
-        neuron_ref = self._neuron_reference(state, ctx["X"]) if kind == "neurons" else None
-        ind = average_sensitivities(
-            ctx["X"], ctx["Y"], state.snapshots, self.activation, self._output_activation,
+    def _indicators(self, kind, net, X, Y, neuron_reference=None):
+        return average_sensitivities(
+            X, Y, net.snapshots, self.activation, self._output_activation,
             kinds=(kind,), how=self.indicator, input_reference=self._input_reference,
-            neuron_reference=neuron_ref)[kind]
-        ctx["neuron_reference"] = neuron_ref
+            neuron_reference=neuron_reference)[kind]
+
+    def _ranked_candidates(self, kind, state, ctx):
+        """Keys of the candidates of ``kind`` from least to most significant: input
+        index, (layer, neuron) or (layer, i, j). Indicators are summed over the
+        networks of all folds."""
+        total = None
+        neuron_refs = []
+        for net, fold in zip(state.nets, ctx["folds"]):
+            ref = self._neuron_reference(net, fold.X) if kind == "neurons" else None
+            neuron_refs.append(ref)
+            ind = self._indicators(kind, net, fold.X, fold.Y, ref)
+            total = ind if total is None else (
+                total + ind if kind == "inputs" else [t + i for t, i in zip(total, ind)])
+        ctx["neuron_references"] = neuron_refs
         masks = state.masks
         if kind == "inputs":
             alive = np.flatnonzero(masks[0].any(axis=1))
             keys = [int(i) for i in alive]
-            values = ind[alive]
+            values = total[alive]
         elif kind == "neurons":
             keys, values = [], []
             for layer in range(1, len(masks)):
                 alive = np.flatnonzero(masks[layer - 1].any(axis=0) & masks[layer].any(axis=1))
                 keys += [(layer, int(j)) for j in alive]
-                values.append(ind[layer - 1][alive])
+                values.append(total[layer - 1][alive])
             values = np.concatenate(values) if values else np.zeros(0)
         else:
             keys, values = [], []
             for layer, M in enumerate(masks):
                 i, j = np.nonzero(M)
                 keys += list(zip([layer] * len(i), i.tolist(), j.tolist()))
-                values.append(ind[layer][i, j])
+                values.append(total[layer][i, j])
             values = np.concatenate(values)
         order = np.argsort(values, kind="stable")
-        return [keys[k] for k in order], values[order]
+        return [keys[k] for k in order]
 
     def _protect(self, kind, keys, masks):
         """Drop candidates that would remove the last input or the last neuron of a
@@ -340,8 +450,8 @@ class _BasePrunedMLP(BaseEstimator):
             return kept
         return keys
 
-    def _apply(self, kind, state, keys, ctx):
-        coefs, intercepts, masks = state.coefs, state.intercepts, state.masks
+    def _apply_to_net(self, kind, net, keys, neuron_reference):
+        coefs, intercepts, masks = net.coefs, net.intercepts, net.masks
         if kind == "inputs":
             coefs, intercepts, masks = remove_inputs(coefs, intercepts, masks, keys,
                                                      self._input_reference)
@@ -349,19 +459,27 @@ class _BasePrunedMLP(BaseEstimator):
             for layer in sorted({k[0] for k in keys}):
                 idx = [k[1] for k in keys if k[0] == layer]
                 coefs, intercepts, masks = remove_neurons(
-                    coefs, intercepts, masks, layer, idx, ctx["neuron_reference"][layer - 1])
+                    coefs, intercepts, masks, layer, idx, neuron_reference[layer - 1])
         else:
             cut = [np.zeros(M.shape, dtype=bool) for M in masks]
             for layer, i, j in keys:
                 cut[layer][i, j] = True
             coefs, intercepts, masks = remove_synapses(coefs, intercepts, masks, cut)
-        coefs, intercepts, masks = cascade(coefs, intercepts, masks, self.activation)
-        return coefs, intercepts, masks
+        return cascade(coefs, intercepts, masks, self.activation)
 
-    def _retrain(self, coefs, intercepts, masks, ctx):
-        coefs, intercepts, info = self._train(ctx["X"], ctx["Y"], coefs, intercepts, masks,
-                                              self.retrain_iter, ctx["rng"])
-        return _State(coefs, intercepts, masks, info["snapshots"])
+    def _try(self, kind, state, keys, ctx):
+        """Remove ``keys`` from every fold's network and retrain them; None when the
+        removal would leave no path from the inputs to the output."""
+        removed = [self._apply_to_net(kind, net, keys, ref)
+                   for net, ref in zip(state.nets, ctx["neuron_references"])]
+        if not is_viable(removed[0][2]):
+            return None
+        nets = []
+        for (coefs, intercepts, masks), fold in zip(removed, ctx["folds"]):
+            coefs, intercepts, info = self._train(fold.X, fold.Y, coefs, intercepts, masks,
+                                                  self.retrain_iter, ctx["rng"])
+            nets.append(_Net(coefs, intercepts, masks, info["snapshots"]))
+        return _State(nets)
 
     def _record(self, kind, keys, accepted, forced, score, masks):
         n_inputs, n_neurons, n_synapses = count_structure(masks)
@@ -389,8 +507,7 @@ class _BasePrunedMLP(BaseEstimator):
         return f"{src}->{dst}"
 
     def _forced_step(self, kind, state, ctx, excess):
-        keys, _ = self._ranked_candidates(kind, state, ctx)
-        keys = self._protect(kind, keys, state.masks)
+        keys = self._protect(kind, self._ranked_candidates(kind, state, ctx), state.masks)
         if isinstance(excess, list):  # fan-in cap: the weakest incoming synapses
             need = [o.copy() for o in excess]
             batch = []
@@ -402,37 +519,36 @@ class _BasePrunedMLP(BaseEstimator):
         else:
             size = min(resolve_count(self.prune_step, len(keys)), excess)
             batch = keys[:size]
-        if not batch:
+        new = self._try(kind, state, batch, ctx) if batch else None
+        if new is None:
             return None
-        coefs, intercepts, masks = self._apply(kind, state, batch, ctx)
-        if not is_viable(masks):
-            return None
-        new = self._retrain(coefs, intercepts, masks, ctx)
-        score = self._score_state(new, ctx["X_val"], ctx["y_val"])
-        self._record(kind, batch, True, True, score, masks)
+        contributions = self._criterion_contributions(new, ctx["folds"])
+        self._record(kind, batch, True, True, contributions[0].sum(), new.masks)
         # Once a cap has pushed quality down, the tolerance counts from here.
-        ctx["reference_score"] = min(ctx["reference_score"], score)
+        ctx["reference_contributions"] = tuple(
+            new_c if new_c.sum() < ref.sum() else ref
+            for new_c, ref in zip(contributions, ctx["reference_contributions"]))
         return new
 
     def _criterion_steps(self, kind, state, ctx):
-        threshold = lambda: ctx["reference_score"] - self.tolerance - 1e-12  # noqa: E731
-        keys, _ = self._ranked_candidates(kind, state, ctx)
-        keys = self._protect(kind, keys, state.masks)
+        """Batch removal with halving back-off (METHOD.md section 5)."""
+        keys = self._protect(kind, self._ranked_candidates(kind, state, ctx), state.masks)
         size = resolve_count(self.prune_step, len(keys))
         start, single_failures = 0, 0
         while start < len(keys) and size >= 1:
             batch = keys[start:start + size]
-            coefs, intercepts, masks = self._apply(kind, state, batch, ctx)
+            new = self._try(kind, state, batch, ctx)
             accepted, score = False, -np.inf
-            if is_viable(masks):
-                new = self._retrain(coefs, intercepts, masks, ctx)
-                score = self._score_state(new, ctx["X_val"], ctx["y_val"])
-                accepted = score >= threshold()
-            self._record(kind, batch, accepted, False, score, masks)
+            if new is not None:
+                contributions = self._criterion_contributions(new, ctx["folds"])
+                score = contributions[0].sum()
+                accepted = self._criterion_holds(contributions, ctx)
+            self._record(kind, batch, accepted, False, score,
+                         new.masks if new is not None else state.masks)
             if accepted:
                 state = new
-                keys, _ = self._ranked_candidates(kind, state, ctx)
-                keys = self._protect(kind, keys, state.masks)
+                keys = self._protect(kind, self._ranked_candidates(kind, state, ctx),
+                                     state.masks)
                 size = resolve_count(self.prune_step, len(keys))
                 start, single_failures = 0, 0
             elif size > 1:
@@ -445,25 +561,20 @@ class _BasePrunedMLP(BaseEstimator):
         return state
 
     # -------------------------------------------------------- fitted results
-    def _set_fitted(self, state, X_fit, Y_fit, X_val, y_val):
-        self._state = state
-        masks = [M.copy() for M in state.masks]
+    def _set_fitted(self, net, X, Y):
+        self._state = net
+        masks = [M.copy() for M in net.masks]
         self.masks_ = masks
         self.support_ = masks[0].any(axis=1)
         self.n_inputs_, self.n_neurons_, self.n_synapses_ = count_structure(masks)
-        self.score_ = float(self._score_state(state, X_val, y_val))
-        self._neuron_means = self._neuron_reference(state, X_fit)
-        ind = average_sensitivities(
-            X_fit, Y_fit, state.snapshots, self.activation, self._output_activation,
-            kinds=("inputs",), how=self.indicator,
-            input_reference=self._input_reference)["inputs"]
-        ind = np.where(self.support_, ind, 0.0)
+        self._neuron_means = self._neuron_reference(net, X)
+        ind = np.where(self.support_, self._indicators("inputs", net, X, Y), 0.0)
         total = ind.sum()
         self.feature_importances_ = (ind / total if total > 0 and np.isfinite(total)
                                      else self.support_ / self.support_.sum())
         # Report the weights in the original units of X (and of y for regression).
-        coefs = [W.copy() for W in state.coefs]
-        intercepts = [b.copy() for b in state.intercepts]
+        coefs = [W.copy() for W in net.coefs]
+        intercepts = [b.copy() for b in net.intercepts]
         intercepts[0] = intercepts[0] - (self._x_mean / self._x_scale) @ coefs[0]
         coefs[0] = coefs[0] / self._x_scale[:, None]
         coefs[-1], intercepts[-1] = self._output_to_original(coefs[-1], intercepts[-1])
@@ -553,13 +664,25 @@ class PrunedMLPClassifier(ClassifierMixin, _BasePrunedMLP):
         network). Pruning reaches them even if quality drops.
     max_fan_in : int or None, default=None
         Cap on the incoming synapses of every neuron (uniform simplification).
-    tolerance : float or None, default=0.01
+    tolerance : float or None, default=0.0
         How far the criterion score (accuracy) may fall below the unpruned
-        network's. None: prune only down to the caps.
+        network's, on top of the noise allowance. None: prune only down to the caps.
+    noise_tolerance : float, default=1.0
+        Further allowance in standard errors of the paired difference of the
+        per-sample scores of the candidate and the unpruned network (the
+        one-standard-error rule): drops the data cannot tell from noise do not stop
+        pruning, on small and large data sets alike. 0 = exact comparison.
     validation_fraction : float or None, default=None
-        None: the criterion is scored on the training data (the paper's rule: the
-        network must still solve the training set). A float: on a stratified
-        held-out split of that size, which the network does not train on.
+        A float: the criterion is scored on a stratified held-out split of that
+        size, which the network does not train on. Exclusive with ``cv``.
+    cv : int or None, default=3
+        Number of folds of the cross-fitted criterion: ``cv`` networks share one
+        structure, each trains on ``cv - 1`` folds and is scored on the remaining
+        one, so the criterion is an out-of-sample score over all the data; the
+        final weights are then trained on all the data. None (with
+        ``validation_fraction=None``): the criterion is scored on the training data
+        only, the paper's rule that the network must still solve the training set.
+        In every mode a candidate must also keep the training score.
     indicator : {"sum", "max"}, default="sum"
         Aggregation of the per-sample first-order estimates over the samples.
     reference : {"mean", "zero"}, default="mean"
@@ -601,7 +724,8 @@ class PrunedMLPClassifier(ClassifierMixin, _BasePrunedMLP):
         Sensitivity of the loss to each input, normalized to sum to 1 (0 for
         removed inputs).
     baseline_score_, score_ : float
-        Criterion score (accuracy) before and after pruning.
+        Criterion score (accuracy; out-of-sample with ``cv`` or
+        ``validation_fraction``) before and after pruning.
     pruning_history_ : list of dict
         One entry per attempted step: step, kind, removed, n_removed, accepted,
         forced, score, n_inputs, n_neurons, n_synapses.
@@ -637,8 +761,8 @@ class PrunedMLPClassifier(ClassifierMixin, _BasePrunedMLP):
     >>> clf = PrunedMLPClassifier(hidden_layer_sizes=(8,), random_state=0).fit(X, y)
     >>> clf.n_inputs_ < 8
     True
-    >>> bool(clf.score_ >= clf.baseline_score_ - clf.tolerance)
-    True
+    >>> clf.pruning_report().columns[:4].tolist()
+    ['step', 'kind', 'removed', 'n_removed']
     """
 
     _output_activation = "logistic"
@@ -649,8 +773,9 @@ class PrunedMLPClassifier(ClassifierMixin, _BasePrunedMLP):
     def _n_outputs_for_check(self):
         return 1 if len(self._classes_for_check) == 2 else len(self._classes_for_check)
 
-    def _criterion(self, y_encoded, out):
-        return accuracy_score(y_encoded, self._decode_output(out))
+    def _score_contributions(self, y_encoded, out):
+        # accuracy = sum over samples of correct_s / n
+        return (self._decode_output(out) == y_encoded) / y_encoded.shape[0]
 
     @staticmethod
     def _decode_output(out):
@@ -763,10 +888,16 @@ class PrunedMLPRegressor(RegressorMixin, _BasePrunedMLP):
         Caps on the structure, reached even if quality drops.
     max_fan_in : int or None, default=None
         Cap on the incoming synapses of every neuron.
-    tolerance : float or None, default=0.01
-        How far R^2 on the criterion data may fall below the unpruned network's.
+    tolerance : float or None, default=0.0
+        How far R^2 on the criterion data may fall below the unpruned network's,
+        on top of the noise allowance. None: prune only down to the caps.
+    noise_tolerance : float, default=1.0
+        Allowance in standard errors of the paired per-sample score difference.
     validation_fraction : float or None, default=None
-        None: criterion on the training data; a float: on a held-out split.
+        A float: criterion on a held-out split of that size (exclusive with cv).
+    cv : int or None, default=3
+        Folds of the cross-fitted criterion; None with ``validation_fraction=None``:
+        the criterion is the training score (the paper's rule).
     indicator : {"sum", "max"}, default="sum"
         Aggregation of the per-sample estimates.
     reference : {"mean", "zero"}, default="mean"
@@ -838,8 +969,13 @@ class PrunedMLPRegressor(RegressorMixin, _BasePrunedMLP):
     def _n_outputs_for_check(self):
         return self._n_outputs
 
-    def _criterion(self, y, out):
-        return r2_score(y, out * self._y_scale + self._y_mean)
+    def _score_contributions(self, y, out):
+        # R^2 averaged over outputs = sum over samples of 1/n - mean_k(e_sk / SST_k)
+        Y = y.reshape(-1, 1) if y.ndim == 1 else y
+        errors = (out * self._y_scale + self._y_mean - Y) ** 2
+        sst = ((Y - Y.mean(axis=0)) ** 2).sum(axis=0)
+        scaled = np.divide(errors, sst, out=np.zeros_like(errors), where=sst > 0)
+        return 1.0 / Y.shape[0] - scaled.mean(axis=1)
 
     def _output_to_original(self, W, b):
         return W * self._y_scale, b * self._y_scale + self._y_mean
