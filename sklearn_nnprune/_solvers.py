@@ -4,6 +4,12 @@ Both solvers warm-start from the weights they are given, never touch a masked
 weight (it stays exactly 0) nor the bias of a removed neuron, and return the last
 ``n_snapshots`` parameter points of their trajectory, over which sensitivity
 indicators are averaged (METHOD.md section 3, "accumulation").
+
+Speed: both solvers evaluate the loss and its gradients with :class:`_Evaluator`,
+which performs the operations of :func:`._network.loss_and_gradients` in the same
+order (so the results are bitwise equal) but in buffers allocated once per fit,
+and Adam keeps all parameters, gradients and moments in single flat vectors so
+that one update is a handful of vector operations whatever the number of layers.
 """
 
 from collections import deque
@@ -11,7 +17,7 @@ from collections import deque
 import numpy as np
 import scipy.optimize
 
-from ._network import loss_and_gradients
+from ._network import activate, activation_derivative, sample_losses
 
 
 def active_units(masks):
@@ -25,6 +31,19 @@ def active_units(masks):
     return units
 
 
+def _flat_views(theta, masks):
+    """Per-layer weight and bias views of a flat vector laid out as
+    ``[W_0.ravel(), ..., W_L.ravel(), b_0, ..., b_L]``."""
+    coefs, intercepts, pos = [], [], 0
+    for M in masks:
+        coefs.append(theta[pos:pos + M.size].reshape(M.shape))
+        pos += M.size
+    for M in masks:
+        intercepts.append(theta[pos:pos + M.shape[1]])
+        pos += M.shape[1]
+    return coefs, intercepts
+
+
 class _Packer:
     """Maps the active weights and biases to one flat vector and back."""
 
@@ -32,12 +51,16 @@ class _Packer:
         self.masks = masks
         self.units = active_units(masks)
         self.full = [bool(M.all()) for M in masks]
+        # With every synapse present the packed vector is the plain concatenation of
+        # the raveled weights and biases: it can be read through views, not copied.
+        self.dense = all(self.full)
         self.sizes = [int(M.sum()) for M in masks] + [int(u.sum()) for u in self.units]
         self.bounds = np.concatenate([[0], np.cumsum(self.sizes)])
 
     def pack(self, coefs, intercepts):
-        parts = [W[M] for W, M in zip(coefs, self.masks)]
-        parts += [b[u] for b, u in zip(intercepts, self.units)]
+        parts = [W.ravel() if full else W[M]
+                 for W, M, full in zip(coefs, self.masks, self.full)]
+        parts += [b if u.all() else b[u] for b, u in zip(intercepts, self.units)]
         return np.concatenate(parts)
 
     def unpack(self, theta):
@@ -59,6 +82,166 @@ class _Packer:
         return coefs, intercepts
 
 
+class _Evaluator:
+    """:func:`._network.loss_and_gradients` for up to ``max_rows`` samples, computed
+    in preallocated buffers.
+
+    The gradients are written into ``self.grad``, a flat vector laid out as
+    ``[W_0.ravel(), ..., b_0, ...]`` and viewed per layer by ``self.coef_grads`` and
+    ``self.intercept_grads``. Every elementwise operation and matrix product is the
+    one ``loss_and_gradients`` performs, in the same order, so the results agree
+    bitwise; only the temporaries are gone.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_nnprune._network import loss_and_gradients
+    >>> rng = np.random.RandomState(0)
+    >>> X, Y = rng.normal(size=(30, 4)), np.eye(3)[rng.randint(3, size=30)]
+    >>> coefs = [rng.normal(size=(4, 5)), rng.normal(size=(5, 3))]
+    >>> intercepts = [rng.normal(size=5), rng.normal(size=3)]
+    >>> masks = [rng.rand(4, 5) > 0.3, np.ones((5, 3), dtype=bool)]
+    >>> coefs[0][~masks[0]] = 0.0
+    >>> evaluate = _Evaluator(masks, 30, "tanh", "softmax", alpha=0.1)
+    >>> loss = evaluate(X, Y, coefs, intercepts)
+    >>> ref = loss_and_gradients(X, Y, coefs, intercepts, masks, 0.1, "tanh", "softmax")
+    >>> bool(loss == ref[0])
+    True
+    >>> grads = evaluate.coef_grads + evaluate.intercept_grads
+    >>> all(np.array_equal(g, r) for g, r in zip(grads, ref[1] + ref[2]))
+    True
+    """
+
+    def __init__(self, masks, max_rows, hidden_activation, output_activation, alpha,
+                 dtype=np.float64):
+        self.masks = masks
+        self.n_layers = len(masks)
+        hidden = hidden_activation
+        self.names = ([hidden] * (self.n_layers - 1) if isinstance(hidden, str)
+                      else list(hidden))
+        self.output_activation = output_activation
+        self.alpha = alpha
+        widths = [M.shape[1] for M in masks]
+        # acts[l] holds z_l, then a_l in place; deltas[l] the errors dh/dz_l.
+        self.acts = [np.empty((max_rows, w), dtype=dtype) for w in widths]
+        self.deltas = [np.empty((max_rows, w), dtype=dtype) for w in widths]
+        self.scratch = [np.empty((max_rows, w), dtype=dtype) for w in widths[:-1]]
+        self._positive = [np.empty((max_rows, w), dtype=bool) for w in widths[:-1]]
+        n_weights = sum(M.size for M in masks)
+        self.grad = np.zeros(n_weights + sum(widths), dtype=dtype)
+        self.coef_grads, self.intercept_grads = _flat_views(self.grad, masks)
+        self._weight_grads = self.grad[:n_weights]
+        self._penalty = np.empty(n_weights, dtype=dtype)
+        # Multiplying by a mask that is all True changes nothing (g * 1.0 == g).
+        self._partial = [l for l, M in enumerate(masks) if not M.all()]
+        n_out = widths[-1]
+        self._out_bufs = [np.empty((max_rows, n_out), dtype=dtype) for _ in range(3)]
+        self._row_loss = np.empty(max_rows, dtype=dtype)
+        self._eps = np.finfo(dtype).eps
+
+    def _times_derivative(self, d, a, layer):
+        """``d *= activation_derivative(a, name)`` for hidden layer ``layer`` (0-based),
+        without the temporaries."""
+        name = self.names[layer]
+        scratch = self.scratch[layer][:a.shape[0]]
+        if name == "tanh":  # 1 - a * a
+            np.multiply(a, a, out=scratch)
+            np.subtract(1.0, scratch, out=scratch)
+            d *= scratch
+        elif name == "logistic":  # a * (1 - a)
+            np.subtract(1.0, a, out=scratch)
+            np.multiply(a, scratch, out=scratch)
+            d *= scratch
+        elif name == "relu":  # d * (a > 0), the boolean read as 0.0 / 1.0
+            np.multiply(d, np.greater(a, 0.0, out=self._positive[layer][:a.shape[0]]), out=d)
+        elif name == "rational":  # (1 - |a|)^2
+            np.abs(a, out=scratch)
+            np.subtract(1.0, scratch, out=scratch)
+            np.multiply(scratch, scratch, out=scratch)
+            d *= scratch
+        elif name == "identity":  # d * 1.0 == d
+            pass
+        else:
+            d *= activation_derivative(a, name)
+
+    def _mean_sample_loss(self, Y, P, P_minus_Y):
+        """``sample_losses(Y, P, output_activation).mean()``, bitwise, in buffers.
+
+        ``xlogy(y, p)`` is ``y * log(p)`` except that it returns +0.0 where y == 0;
+        ``y * log(p)`` gives -0.0 there (p is clipped below 1), and a signed zero
+        added to a nonzero term of the same sample (logistic: the other term;
+        softmax: the row's true class) leaves it unchanged. Only a softmax row with
+        no class at all could end with the sign of its zero flipped.
+        """
+        n = P.shape[0]
+        name = self.output_activation
+        b0, b1, b2 = (b[:n] for b in self._out_bufs)
+        if name == "identity":
+            np.multiply(P_minus_Y, P_minus_Y, out=b0)
+            rows = np.add.reduce(b0, axis=1, out=self._row_loss[:n])
+            rows *= 0.5
+            return rows.mean()
+        if name not in ("logistic", "softmax"):
+            return sample_losses(Y, P, name).mean()
+        np.clip(P, self._eps, 1 - self._eps, out=b0)
+        np.log(b0, out=b1)
+        b1 *= Y
+        if name == "logistic":
+            np.subtract(1, b0, out=b0)
+            np.log(b0, out=b0)
+            np.subtract(1, Y, out=b2)
+            b0 *= b2
+            b1 += b0
+        rows = np.add.reduce(b1, axis=1, out=self._row_loss[:n])
+        return -rows.mean()
+
+    def __call__(self, X, Y, coefs, intercepts, weights_flat=None):
+        """Mean penalized loss; gradients in ``self.grad``.
+
+        ``weights_flat``, if given, is the raveled concatenation of ``coefs`` (a view
+        of one flat parameter vector), used to add the L2 term in one operation.
+        """
+        n = X.shape[0]
+        last = self.n_layers - 1
+        acts = [X]
+        for l, (W, b) in enumerate(zip(coefs, intercepts)):
+            z = self.acts[l][:n]
+            np.matmul(acts[-1], W, out=z)
+            z += b
+            activate(z, self.names[l] if l < last else self.output_activation, out=z)
+            acts.append(z)
+        P = acts[-1]
+        deltas = [d[:n] for d in self.deltas]
+        np.subtract(P, Y, out=deltas[-1])
+        loss = self._mean_sample_loss(Y, P, deltas[-1])
+        loss += 0.5 * self.alpha / n * sum(np.vdot(W, W) for W in coefs)
+
+        for l in range(last, 0, -1):
+            W = coefs[l]
+            if W.shape[1] == 1:
+                # A product over a single output is an outer product: the same
+                # roundings as the BLAS call, a fraction of its overhead.
+                np.multiply(deltas[l], W.T, out=deltas[l - 1])
+            else:
+                np.matmul(deltas[l], W.T, out=deltas[l - 1])
+            self._times_derivative(deltas[l - 1], acts[l], l - 1)
+        for l in range(self.n_layers):
+            np.matmul(acts[l].T, deltas[l], out=self.coef_grads[l])
+            # d.mean(axis=0) is this sum and division, without np.mean's overhead.
+            gb = np.add.reduce(deltas[l], axis=0, out=self.intercept_grads[l])
+            np.true_divide(gb, n, out=gb)
+        # g = (A^T D + alpha W) / n, masked: elementwise, so one pass over all layers.
+        if weights_flat is None:
+            for g, W in zip(self.coef_grads, coefs):
+                g += np.multiply(W, self.alpha, out=self._penalty[:W.size].reshape(W.shape))
+        else:
+            self._weight_grads += np.multiply(weights_flat, self.alpha, out=self._penalty)
+        self._weight_grads /= n
+        for l in self._partial:
+            self.coef_grads[l] *= self.masks[l]
+        return loss
+
+
 def fit_lbfgs(X, Y, coefs, intercepts, masks, *, alpha, hidden_activation,
               output_activation, max_iter, tol=1e-6, n_snapshots=1, max_fun=15000):
     """Minimize the penalized loss with scipy's L-BFGS-B over the active parameters.
@@ -69,12 +252,18 @@ def fit_lbfgs(X, Y, coefs, intercepts, masks, *, alpha, hidden_activation,
     packer = _Packer(masks)
     history = deque(maxlen=max(int(n_snapshots), 1))
     loss_curve = []
+    evaluate = _Evaluator(masks, X.shape[0], hidden_activation, output_activation, alpha,
+                          dtype=np.result_type(X, *coefs))
 
     def fun(theta):
+        if packer.dense:
+            W, b = _flat_views(theta, masks)
+            loss = evaluate(X, Y, W, b, weights_flat=theta[:evaluate._weight_grads.size])
+            # scipy keeps the returned gradient: hand it a copy of the buffer.
+            return loss, evaluate.grad.copy()
         W, b = packer.unpack(theta)
-        loss, gW, gb = loss_and_gradients(X, Y, W, b, masks, alpha, hidden_activation,
-                                          output_activation)
-        return loss, packer.pack(gW, gb)
+        loss = evaluate(X, Y, W, b)
+        return loss, packer.pack(evaluate.coef_grads, evaluate.intercept_grads)
 
     def callback(intermediate_result):
         loss_curve.append(float(intermediate_result.fun))
@@ -96,10 +285,15 @@ def fit_lbfgs(X, Y, coefs, intercepts, masks, *, alpha, hidden_activation,
             history.append(res_x.copy())
         if not loss_curve:
             loss_curve.append(float(res.fun))
-    coefs, intercepts = packer.unpack(res_x.copy())
-    snapshots = [packer.unpack(x) for x in history]
+    coefs, intercepts = _copies(*packer.unpack(res_x))
+    snapshots = [_copies(*packer.unpack(x)) for x in history]
     return coefs, intercepts, {"n_iter": n_iter, "loss": loss_curve[-1],
                                "loss_curve": loss_curve, "snapshots": snapshots}
+
+
+def _copies(coefs, intercepts):
+    """Independent (not view) copies of the weights and biases."""
+    return [W.copy() for W in coefs], [b.copy() for b in intercepts]
 
 
 def fit_adam(X, Y, coefs, intercepts, masks, *, alpha, hidden_activation,
@@ -114,37 +308,59 @@ def fit_adam(X, Y, coefs, intercepts, masks, *, alpha, hidden_activation,
     """
     n = X.shape[0]
     batch_size = int(min(max(batch_size, 1), n))
-    coefs = [W.copy() for W in coefs]
-    intercepts = [b.copy() for b in intercepts]
-    # Masked weights and the biases of removed neurons get exactly zero gradients,
-    # so their Adam moments stay 0 and they never move.
-    params = coefs + intercepts
-    m = [np.zeros_like(p) for p in params]
-    v = [np.zeros_like(p) for p in params]
+    dtype = np.result_type(X, *coefs, *intercepts)
+    # All parameters in one vector (weights first), with per-layer views: the Adam
+    # update is then a few operations on that vector rather than a few per layer.
+    theta = np.concatenate([np.ravel(W) for W in coefs] + [np.ravel(b) for b in intercepts]
+                           ).astype(dtype, copy=False)
+    coefs, intercepts = _flat_views(theta, masks)
+    n_weights = sum(M.size for M in masks)
+    weights_flat = theta[:n_weights]
+    evaluate = _Evaluator(masks, batch_size, hidden_activation, output_activation, alpha,
+                          dtype=dtype)
+    grad = evaluate.grad
+    # Masked weights get exactly zero gradients (and so do the biases of removed
+    # neurons, whose errors are 0): their moments stay 0 and they never move.
+    m = np.zeros_like(theta)
+    v = np.zeros_like(theta)
+    tmp = np.empty_like(theta)
+    tmp2 = np.empty_like(theta)
+    Xb_buf = np.empty((batch_size, X.shape[1]), dtype=X.dtype)
+    Yb_buf = np.empty((batch_size, Y.shape[1]), dtype=Y.dtype)
     history = deque(maxlen=max(int(n_snapshots), 1))
     loss_curve = []
     best_loss, no_improvement, t, n_iter = np.inf, 0, 0, 0
     for epoch in range(int(max_iter)):
         order = random_state.permutation(n)
-        Xs, Ys = X[order], Y[order]
         epoch_loss = 0.0
         for start in range(0, n, batch_size):
-            Xb, Yb = Xs[start:start + batch_size], Ys[start:start + batch_size]
-            loss, gW, gb = loss_and_gradients(Xb, Yb, coefs, intercepts, masks, alpha,
-                                              hidden_activation, output_activation)
-            epoch_loss += loss * Xb.shape[0]
+            idx = order[start:start + batch_size]
+            nb = idx.shape[0]
+            # Gather the batch into a small reused buffer: it stays in cache for the
+            # forward and the gradient products.
+            Xb = np.take(X, idx, axis=0, out=Xb_buf[:nb])
+            Yb = np.take(Y, idx, axis=0, out=Yb_buf[:nb])
+            loss = evaluate(Xb, Yb, coefs, intercepts, weights_flat=weights_flat)
+            epoch_loss += loss * nb
             t += 1
             step = learning_rate * np.sqrt(1 - beta_2 ** t) / (1 - beta_1 ** t)
-            for p, g, mi, vi in zip(params, gW + gb, m, v):
-                mi *= beta_1
-                mi += (1 - beta_1) * g
-                vi *= beta_2
-                vi += (1 - beta_2) * (g * g)
-                p -= step * mi / (np.sqrt(vi) + epsilon)
+            # m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2;
+            # theta -= step m / (sqrt(v) + eps), in the order of the plain formulas.
+            m *= beta_1
+            m += np.multiply(grad, 1 - beta_1, out=tmp)
+            v *= beta_2
+            np.multiply(grad, grad, out=tmp)
+            tmp *= 1 - beta_2
+            v += tmp
+            np.multiply(m, step, out=tmp)
+            np.sqrt(v, out=tmp2)
+            tmp2 += epsilon
+            tmp /= tmp2
+            theta -= tmp
         n_iter = epoch + 1
         epoch_loss /= n
         loss_curve.append(epoch_loss)
-        history.append(([W.copy() for W in coefs], [b.copy() for b in intercepts]))
+        history.append(_copies(coefs, intercepts))
         if epoch_loss > best_loss - tol:
             no_improvement += 1
         else:
@@ -153,6 +369,7 @@ def fit_adam(X, Y, coefs, intercepts, masks, *, alpha, hidden_activation,
         if no_improvement > n_iter_no_change:
             break
     if not history:
-        history.append(([W.copy() for W in coefs], [b.copy() for b in intercepts]))
+        history.append(_copies(coefs, intercepts))
+    coefs, intercepts = _copies(coefs, intercepts)
     return coefs, intercepts, {"n_iter": n_iter, "loss": loss_curve[-1] if loss_curve else np.nan,
                                "loss_curve": loss_curve, "snapshots": list(history)}
