@@ -6,12 +6,14 @@ minimal structure that still solves the task.
 """
 
 from . import datasets
+from ._committee import MinimalNetworkCommittee
 from ._estimators import PrunedMLPClassifier, PrunedMLPRegressor
 from ._inspect import sensitivity_indicators
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "MinimalNetworkCommittee",
     "PrunedMLPClassifier",
     "PrunedMLPRegressor",
     "datasets",
