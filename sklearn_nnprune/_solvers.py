@@ -164,17 +164,24 @@ class _Evaluator:
         else:
             d *= activation_derivative(a, name)
 
-    def _mean_sample_loss(self, Y, P, P_minus_Y):
+    def _mean_sample_loss(self, Y, P, P_minus_Y, labels=None):
         """``sample_losses(Y, P, output_activation).mean()``, bitwise, in buffers.
 
         ``xlogy(y, p)`` is ``y * log(p)`` except that it returns +0.0 where y == 0;
         ``y * log(p)`` gives -0.0 there (p is clipped below 1), and a signed zero
         added to a nonzero term of the same sample (logistic: the other term;
         softmax: the row's true class) leaves it unchanged. Only a softmax row with
-        no class at all could end with the sign of its zero flipped.
+        no class at all could end with the sign of its zero flipped. With one-hot
+        softmax targets (``labels`` = their column indices) a row's loss is the
+        log of its true class's probability alone: one logarithm per sample.
         """
         n = P.shape[0]
         name = self.output_activation
+        if labels is not None and name == "softmax":
+            p = np.take_along_axis(P, labels[:, None], axis=1).ravel()
+            np.clip(p, self._eps, 1 - self._eps, out=p)
+            np.log(p, out=p)
+            return -p.mean()
         b0, b1, b2 = (b[:n] for b in self._out_bufs)
         if name == "identity":
             np.multiply(P_minus_Y, P_minus_Y, out=b0)
@@ -195,11 +202,13 @@ class _Evaluator:
         rows = np.add.reduce(b1, axis=1, out=self._row_loss[:n])
         return -rows.mean()
 
-    def __call__(self, X, Y, coefs, intercepts, weights_flat=None):
+    def __call__(self, X, Y, coefs, intercepts, weights_flat=None, labels=None):
         """Mean penalized loss; gradients in ``self.grad``.
 
         ``weights_flat``, if given, is the raveled concatenation of ``coefs`` (a view
         of one flat parameter vector), used to add the L2 term in one operation.
+        ``labels``, if given, are the column indices of one-hot targets ``Y``
+        (see :func:`_one_hot_labels`).
         """
         n = X.shape[0]
         last = self.n_layers - 1
@@ -213,7 +222,7 @@ class _Evaluator:
         P = acts[-1]
         deltas = [d[:n] for d in self.deltas]
         np.subtract(P, Y, out=deltas[-1])
-        loss = self._mean_sample_loss(Y, P, deltas[-1])
+        loss = self._mean_sample_loss(Y, P, deltas[-1], labels)
         loss += 0.5 * self.alpha / n * sum(np.vdot(W, W) for W in coefs)
 
         for l in range(last, 0, -1):
@@ -242,6 +251,16 @@ class _Evaluator:
         return loss
 
 
+def _one_hot_labels(Y):
+    """Column index of the 1 in each row when ``Y`` is one-hot (rows of 0s and one 1),
+    else None."""
+    if Y.ndim != 2 or Y.shape[1] < 2 or not np.all((Y == 0) | (Y == 1)):
+        return None
+    if not np.all(Y.sum(axis=1) == 1):
+        return None
+    return Y.argmax(axis=1)
+
+
 def fit_lbfgs(X, Y, coefs, intercepts, masks, *, alpha, hidden_activation,
               output_activation, max_iter, tol=1e-6, n_snapshots=1, max_fun=15000):
     """Minimize the penalized loss with scipy's L-BFGS-B over the active parameters.
@@ -254,15 +273,17 @@ def fit_lbfgs(X, Y, coefs, intercepts, masks, *, alpha, hidden_activation,
     loss_curve = []
     evaluate = _Evaluator(masks, X.shape[0], hidden_activation, output_activation, alpha,
                           dtype=np.result_type(X, *coefs))
+    labels = _one_hot_labels(Y) if output_activation == "softmax" else None
 
     def fun(theta):
         if packer.dense:
             W, b = _flat_views(theta, masks)
-            loss = evaluate(X, Y, W, b, weights_flat=theta[:evaluate._weight_grads.size])
+            loss = evaluate(X, Y, W, b, weights_flat=theta[:evaluate._weight_grads.size],
+                            labels=labels)
             # scipy keeps the returned gradient: hand it a copy of the buffer.
             return loss, evaluate.grad.copy()
         W, b = packer.unpack(theta)
-        loss = evaluate(X, Y, W, b)
+        loss = evaluate(X, Y, W, b, labels=labels)
         return loss, packer.pack(evaluate.coef_grads, evaluate.intercept_grads)
 
     def callback(intermediate_result):
@@ -327,6 +348,8 @@ def fit_adam(X, Y, coefs, intercepts, masks, *, alpha, hidden_activation,
     tmp2 = np.empty_like(theta)
     Xb_buf = np.empty((batch_size, X.shape[1]), dtype=X.dtype)
     Yb_buf = np.empty((batch_size, Y.shape[1]), dtype=Y.dtype)
+    labels = _one_hot_labels(Y) if output_activation == "softmax" else None
+    labels_buf = None if labels is None else np.empty(batch_size, dtype=labels.dtype)
     history = deque(maxlen=max(int(n_snapshots), 1))
     loss_curve = []
     best_loss, no_improvement, t, n_iter = np.inf, 0, 0, 0
@@ -340,7 +363,8 @@ def fit_adam(X, Y, coefs, intercepts, masks, *, alpha, hidden_activation,
             # forward and the gradient products.
             Xb = np.take(X, idx, axis=0, out=Xb_buf[:nb])
             Yb = np.take(Y, idx, axis=0, out=Yb_buf[:nb])
-            loss = evaluate(Xb, Yb, coefs, intercepts, weights_flat=weights_flat)
+            lb = None if labels is None else np.take(labels, idx, out=labels_buf[:nb])
+            loss = evaluate(Xb, Yb, coefs, intercepts, weights_flat=weights_flat, labels=lb)
             epoch_loss += loss * nb
             t += 1
             step = learning_rate * np.sqrt(1 - beta_2 ** t) / (1 - beta_1 ** t)
