@@ -9,13 +9,19 @@ from . import datasets
 from ._committee import MinimalNetworkCommittee
 from ._estimators import PrunedMLPClassifier, PrunedMLPRegressor
 from ._inspect import sensitivity_indicators
+from ._report import input_report
+from ._selector import NetworkInputSelector
+from . import plot
 
 __version__ = "0.1.0"
 
 __all__ = [
     "MinimalNetworkCommittee",
+    "NetworkInputSelector",
     "PrunedMLPClassifier",
     "PrunedMLPRegressor",
     "datasets",
+    "input_report",
+    "plot",
     "sensitivity_indicators",
 ]

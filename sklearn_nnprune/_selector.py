@@ -1,0 +1,245 @@
+"""NetworkInputSelector: keep the inputs that a pruned network keeps."""
+
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import BaseEstimator, MetaEstimatorMixin, _fit_context, clone
+from sklearn.feature_selection import SelectorMixin
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import HasMethods, Interval, RealNotInt
+from sklearn.utils.multiclass import type_of_target
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from ._estimators import PrunedMLPClassifier, PrunedMLPRegressor
+from ._pruning import resolve_count
+from ._report import _network_ranking
+
+
+class NetworkInputSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
+    """Select the inputs that a pruned neural network keeps.
+
+    A network is trained and pruned (Gorban and Mirkes' first-order sensitivity
+    pruning, see METHOD.md); the inputs it still uses are selected. With
+    ``n_networks > 1`` several minimal networks are grown from different seeds and
+    the inputs used by a majority of them are selected, a more robust choice since
+    minimal networks are not unique.
+
+    Parameters
+    ----------
+    estimator : estimator or None, default=None
+        The pruned network to fit; it must expose ``support_`` after fit (a
+        :class:`PrunedMLPClassifier` or :class:`PrunedMLPRegressor`, possibly with
+        its own settings). None: a PrunedMLPRegressor with default settings when
+        ``y`` is continuous, else a PrunedMLPClassifier. Integer targets count as
+        classes; pass ``estimator=PrunedMLPRegressor()`` for integer-valued
+        regression targets. The estimator is cloned, never fitted in place.
+    max_inputs : int, float or None, default=None
+        Cap on the number of selected inputs (an int is a count, a float in (0, 1]
+        a fraction of the inputs), passed to the network: pruning reaches it even
+        if quality drops. None: keep the network's own setting (no cap for the
+        default network).
+    tolerance : float or None, default=None
+        How far the network's criterion score (accuracy or R^2) may fall below the
+        unpruned network's before pruning stops; passed to the network. None: keep
+        the network's own setting, so that the default network runs with the
+        estimators' default tolerance. To prune only down to ``max_inputs``, give an
+        estimator with ``tolerance=None``.
+    n_networks : int, default=1
+        Number of networks grown from different seeds. Above 1, an input is
+        selected when more than half of the networks keep it (if none does, the
+        inputs kept most often are selected); ``max_inputs`` caps the selection.
+    random_state : int, RandomState instance or None, default=None
+        Seed of the network (``n_networks=1``) or source of the networks' seeds.
+        None with ``n_networks=1``: the network's own ``random_state`` is kept.
+
+    Attributes
+    ----------
+    estimator_ : estimator
+        The fitted network; with ``n_networks > 1``, the network whose selection is
+        closest to the committee's.
+    estimators_ : list of estimators
+        All fitted networks (a list of one when ``n_networks=1``).
+    support_ : ndarray of bool of shape (n_features_in_,)
+        Selected inputs.
+    ranking_ : ndarray of int of shape (n_features_in_,)
+        1 for selected inputs; the others in the order of removal as in
+        :class:`~sklearn.feature_selection.RFE`: larger = removed earlier. For one
+        network, inputs removed in the same pruning step are ordered by their
+        sensitivity at that step; for a committee, by votes, then importance.
+    votes_ : ndarray of int of shape (n_features_in_,)
+        Number of networks that keep each input.
+    feature_importances_ : ndarray of shape (n_features_in_,)
+        The network's input importances (normalized sensitivities), averaged over
+        the networks of a committee.
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during fit, when X has string column names.
+
+    See Also
+    --------
+    PrunedMLPClassifier, PrunedMLPRegressor : The networks.
+    input_report : Per-input sensitivities, ranks and removal steps.
+    sklearn.feature_selection.RFE : Recursive elimination with any model.
+
+    Notes
+    -----
+    An input x_i is ranked by the sum over the samples of the first-order estimate
+    of the change of the loss when it is replaced by its mean,
+    ``chi_s = |dh_s/dx_i (x_i,s - mean(x_i))|``; the least significant inputs are
+    removed in batches, each followed by a brief retraining, while the criterion
+    score stays within ``tolerance`` of the unpruned network's.
+
+    References
+    ----------
+    A. N. Gorban, E. M. Mirkes, "Artificial neural network pruning to extract
+    knowledge", arXiv:2005.06284 (2020).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_nnprune import NetworkInputSelector
+    >>> rng = np.random.RandomState(0)
+    >>> X = rng.normal(size=(300, 6))
+    >>> y = ((X[:, 0] > 0) ^ (X[:, 1] > 0)).astype(int)  # XOR of inputs 0 and 1
+    >>> selector = NetworkInputSelector(random_state=0).fit(X, y)
+    >>> selector.get_support(indices=True)
+    array([0, 1])
+    >>> selector.transform(X).shape
+    (300, 2)
+    """
+
+    _parameter_constraints = {
+        "estimator": [HasMethods(["fit"]), None],
+        "max_inputs": [Interval(Integral, 1, None, closed="left"),
+                       Interval(RealNotInt, 0, 1, closed="right"), None],
+        "tolerance": [Interval(Real, 0, None, closed="left"), None],
+        "n_networks": [Interval(Integral, 1, None, closed="left")],
+        "random_state": ["random_state"],
+    }
+
+    def __init__(self, estimator=None, *, max_inputs=None, tolerance=None, n_networks=1,
+                 random_state=None):
+        self.estimator = estimator
+        self.max_inputs = max_inputs
+        self.tolerance = tolerance
+        self.n_networks = n_networks
+        self.random_state = random_state
+
+    def _make_network(self, y):
+        if self.estimator is None:
+            kind = type_of_target(y, input_name="y")
+            base = (PrunedMLPRegressor() if kind.startswith("continuous")
+                    else PrunedMLPClassifier())
+        else:
+            base = clone(self.estimator)
+        overrides = {name: value for name, value in
+                     (("max_inputs", self.max_inputs), ("tolerance", self.tolerance))
+                     if value is not None}
+        params = base.get_params(deep=False)
+        missing = [name for name in overrides if name not in params]
+        if missing:
+            raise TypeError(
+                f"estimator {type(base).__name__} has no parameter {missing[0]!r}; "
+                "NetworkInputSelector needs a pruned network such as PrunedMLPClassifier "
+                "or PrunedMLPRegressor.")
+        return base.set_params(**overrides)
+
+    @_fit_context(prefer_skip_nested_validation=False)
+    def fit(self, X, y):
+        """Fit the network(s) and select the inputs they keep.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training data; a DataFrame's column names name the inputs.
+        y : array-like of shape (n_samples,) or (n_samples, n_targets)
+            Target values.
+
+        Returns
+        -------
+        self : NetworkInputSelector
+            The fitted selector.
+        """
+        validate_data(self, X, y, multi_output=True, ensure_min_samples=2)
+        n_features = self.n_features_in_
+        if isinstance(self.max_inputs, Integral) and self.max_inputs > n_features:
+            raise ValueError(f"max_inputs={self.max_inputs} is larger than the number of "
+                             f"features ({n_features}).")
+        base = self._make_network(y)
+
+        if self.n_networks == 1:
+            seeds = [self.random_state] if self.random_state is not None else [None]
+        else:
+            rng = check_random_state(self.random_state)
+            seeds = rng.randint(np.iinfo(np.int32).max, size=self.n_networks).tolist()
+        networks = []
+        for seed in seeds:
+            net = clone(base)
+            if seed is not None and "random_state" in net.get_params(deep=False):
+                net.set_params(random_state=seed)
+            # The unvalidated X goes to the network so that it sees the column
+            # names and reports removed inputs by name.
+            net.fit(X, y)
+            if not hasattr(net, "support_"):
+                raise TypeError(f"estimator {type(net).__name__} has no support_ after fit; "
+                                "NetworkInputSelector needs a pruned network such as "
+                                "PrunedMLPClassifier or PrunedMLPRegressor.")
+            networks.append(net)
+
+        supports = np.array([np.asarray(net.support_, dtype=bool) for net in networks])
+        if supports.shape[1] != n_features:
+            raise ValueError(f"estimator's support_ has {supports.shape[1]} entries for "
+                             f"{n_features} features.")
+        importances = np.array([getattr(net, "feature_importances_", net.support_)
+                                for net in networks], dtype=float)
+        self.estimators_ = networks
+        self.votes_ = supports.sum(axis=0)
+        self.feature_importances_ = importances.mean(axis=0)
+        if len(networks) == 1:
+            self.support_ = supports[0].copy()
+            self.ranking_ = (_network_ranking(networks[0])
+                             if hasattr(networks[0], "pruning_history_")
+                             else self._vote_ranking(self.support_))
+            self.estimator_ = networks[0]
+        else:
+            self.support_ = self._committee_support()
+            self.ranking_ = self._vote_ranking(self.support_)
+            agreement = (supports == self.support_).sum(axis=1)
+            self.estimator_ = networks[int(np.argmax(agreement))]
+        return self
+
+    def _committee_support(self):
+        n_features = self.votes_.shape[0]
+        # Most votes first; among equal votes, the more important input first.
+        order = np.lexsort((-self.feature_importances_, -self.votes_))
+        majority = self.votes_ * 2 > self.n_networks
+        if not majority.any():
+            majority = self.votes_ == self.votes_.max()
+        cap = (resolve_count(self.max_inputs, n_features) if self.max_inputs is not None
+               else n_features)
+        chosen = [i for i in order if majority[i]][:cap]
+        support = np.zeros(n_features, dtype=bool)
+        support[chosen] = True
+        return support
+
+    def _vote_ranking(self, support):
+        order = np.lexsort((-self.feature_importances_, -self.votes_))
+        removed = [i for i in order if not support[i]]
+        ranking = np.ones(support.shape[0], dtype=int)
+        ranking[removed] = np.arange(2, len(removed) + 2)
+        return ranking
+
+    def _get_support_mask(self):
+        check_is_fitted(self)
+        return self.support_
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.required = True
+        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
+        if self.estimator is not None:
+            from sklearn.utils import get_tags
+            sub = get_tags(self.estimator)
+            tags.input_tags.allow_nan = sub.input_tags.allow_nan
+        return tags

@@ -1,0 +1,270 @@
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+from sklearn.datasets import make_classification, make_friedman1
+from sklearn.feature_selection import RFECV
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils._param_validation import InvalidParameterError
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from sklearn_nnprune import NetworkInputSelector, PrunedMLPClassifier, PrunedMLPRegressor
+
+
+def small_clf(**kw):
+    return PrunedMLPClassifier(hidden_layer_sizes=(6,), max_iter=200, retrain_iter=30,
+                               prune=("inputs",), **kw)
+
+
+def small_reg(**kw):
+    return PrunedMLPRegressor(hidden_layer_sizes=(6,), max_iter=200, retrain_iter=30,
+                              prune=("inputs",), **kw)
+
+
+def xor_data(n_samples, seed):
+    """y = x0 XOR x1 (signs), 8 pure-noise inputs."""
+    rng = np.random.RandomState(seed)
+    X = rng.normal(size=(n_samples, 10))
+    y = ((X[:, 0] > 0) ^ (X[:, 1] > 0)).astype(int)
+    return X, y
+
+
+def train_split(X, y, seed):
+    """The 750-row standardized train split of the issue's benchmark."""
+    X_train, _, y_train, _ = train_test_split(X, y, train_size=750, random_state=seed)
+    return StandardScaler().fit_transform(X_train), y_train
+
+
+@pytest.fixture(scope="module")
+def friedman():
+    X, y = make_friedman1(n_samples=200, n_features=7, random_state=0)
+    return X, y
+
+
+# The default estimator (16 hidden neurons, inputs + neurons + synapses pruning) is
+# checked as is: it is what users get; the checks take about 30 s.
+@parametrize_with_checks([NetworkInputSelector()])
+def test_sklearn_compatible(estimator, check):
+    check(estimator)
+
+
+def test_xor_keeps_exactly_the_interacting_inputs():
+    X, y = xor_data(750, 0)
+    X = pd.DataFrame(X, columns=[f"x{i}" for i in range(10)])
+    selector = NetworkInputSelector(random_state=0).fit(X, y)
+    assert selector.get_feature_names_out().tolist() == ["x0", "x1"]
+    # A linear model sees no marginal effect of either input: RFECV cannot find them.
+    rfecv = RFECV(LogisticRegression(), cv=3).fit(X, y)
+    assert set(np.flatnonzero(rfecv.support_)) != {0, 1}
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_friedman1_informative_inputs_recovered(seed):
+    X, y = make_friedman1(n_samples=1000, n_features=10, random_state=seed)
+    X_train, y_train = train_split(X, y, seed)
+    selector = NetworkInputSelector(random_state=seed).fit(X_train, y_train)
+    assert selector.get_support(indices=True).tolist() == [0, 1, 2, 3, 4]
+    assert isinstance(selector.estimator_, PrunedMLPRegressor)
+
+
+# make_classification's two redundant inputs (5, 6) are exact linear combinations of
+# the five informative ones (0-4), so any five of inputs 0-6 carry the same
+# information: the identifiable target is "five inputs spanning the informative
+# space, no noise input", which is what is checked.
+@pytest.mark.parametrize("seed", [0, 1])
+def test_make_classification_informative_space_recovered(seed):
+    X, y = make_classification(n_samples=1000, n_features=20, n_informative=5,
+                               shuffle=False, random_state=seed)
+    X_train, y_train = train_split(X, y, seed)
+    selector = NetworkInputSelector(random_state=seed).fit(X_train, y_train)
+    kept = selector.get_support(indices=True)
+    assert isinstance(selector.estimator_, PrunedMLPClassifier)
+    assert set(kept) <= set(range(7)), kept
+    assert len(kept) == 5 and np.linalg.matrix_rank(X[:, kept]) == 5, kept
+
+
+def test_default_estimator_follows_the_target_type(friedman):
+    X, y = friedman
+    sel = NetworkInputSelector(max_inputs=3, tolerance=None, random_state=0)
+    assert isinstance(sel.fit(X, y).estimator_, PrunedMLPRegressor)
+    assert isinstance(sel.fit(X, np.where(y > y.mean(), "hi", "lo")).estimator_,
+                      PrunedMLPClassifier)
+    assert sel.estimator is None
+
+
+def test_random_state_reaches_the_network(friedman):
+    X, y = friedman
+    sel = NetworkInputSelector(small_reg(), random_state=3).fit(X, y)
+    direct = small_reg(random_state=3).fit(X, y)
+    np.testing.assert_array_equal(sel.support_, direct.support_)
+    np.testing.assert_allclose(sel.estimator_.coefs_[0], direct.coefs_[0])
+
+
+def test_same_random_state_same_result_and_input_untouched(friedman):
+    X, y = friedman
+    X_copy, y_copy = X.copy(), y.copy()
+    a = NetworkInputSelector(small_reg(), n_networks=3, random_state=1).fit(X, y)
+    b = NetworkInputSelector(small_reg(), n_networks=3, random_state=1).fit(X, y)
+    np.testing.assert_array_equal(a.support_, b.support_)
+    np.testing.assert_array_equal(a.ranking_, b.ranking_)
+    np.testing.assert_allclose(a.feature_importances_, b.feature_importances_)
+    np.testing.assert_array_equal(X, X_copy)
+    np.testing.assert_array_equal(y, y_copy)
+
+
+def test_parameters_override_a_clone_of_the_given_estimator(friedman):
+    X, y = friedman
+    est = small_reg(max_inputs=6, tolerance=0.5)
+    sel = NetworkInputSelector(est, max_inputs=2, tolerance=0.0).fit(X, y)
+    assert (sel.estimator_.max_inputs, sel.estimator_.tolerance) == (2, 0.0)
+    assert (est.max_inputs, est.tolerance) == (6, 0.5)
+    assert not hasattr(est, "support_")
+    assert sel.support_.sum() <= 2
+    # None keeps the estimator's own setting.
+    kept = NetworkInputSelector(est, max_inputs=None, tolerance=None).fit(X, y)
+    assert (kept.estimator_.max_inputs, kept.estimator_.tolerance) == (6, 0.5)
+
+
+@pytest.mark.parametrize("max_inputs, expected", [(3, 3), (0.5, 3), (1, 1)])
+def test_max_inputs_is_reached(friedman, max_inputs, expected):
+    X, y = friedman
+    sel = NetworkInputSelector(small_reg(tolerance=None), max_inputs=max_inputs,
+                               tolerance=None, random_state=0).fit(X, y)
+    assert sel.support_.sum() == expected
+    assert sel.transform(X).shape == (X.shape[0], expected)
+
+
+def test_ranking_follows_the_order_of_removal(friedman):
+    X, y = friedman
+    sel = NetworkInputSelector(small_reg(tolerance=None), max_inputs=1, tolerance=None,
+                               random_state=0).fit(X, y)
+    ranking = sel.ranking_
+    np.testing.assert_array_equal(ranking == 1, sel.support_)
+    assert sorted(ranking[~sel.support_]) == list(range(2, X.shape[1] + 1))
+    # Replaying the history: later steps, and within a step later (more
+    # significant) positions, get smaller ranks.
+    order = [int(name[1:]) for entry in sel.estimator_.pruning_history_
+             if entry["accepted"] for name in entry["removed"]]
+    assert len(order) == X.shape[1] - 1
+    np.testing.assert_array_equal(ranking[order], np.arange(X.shape[1], 1, -1))
+
+
+def test_ranking_when_inputs_leave_by_the_cascade():
+    X, y = make_friedman1(n_samples=200, n_features=6, random_state=1)
+    net = PrunedMLPRegressor(hidden_layer_sizes=(4,), max_iter=200, retrain_iter=20,
+                             prune=("synapses",), max_synapses=4, tolerance=None,
+                             random_state=0)
+    sel = NetworkInputSelector(net, tolerance=None).fit(X, y)
+    assert sel.support_.sum() < X.shape[1]  # some inputs lost all their synapses
+    np.testing.assert_array_equal(sel.ranking_ == 1, sel.support_)
+    assert sorted(sel.ranking_[~sel.support_]) == list(range(2, (~sel.support_).sum() + 2))
+
+
+def test_committee_majority_vote(friedman):
+    X, y = friedman
+    sel = NetworkInputSelector(small_reg(tolerance=0.05), n_networks=5,
+                               random_state=0).fit(X, y)
+    assert len(sel.estimators_) == 5
+    supports = np.array([net.support_ for net in sel.estimators_])
+    np.testing.assert_array_equal(sel.votes_, supports.sum(axis=0))
+    np.testing.assert_array_equal(sel.support_, sel.votes_ > 2.5)
+    np.testing.assert_allclose(
+        sel.feature_importances_,
+        np.mean([net.feature_importances_ for net in sel.estimators_], axis=0))
+    seeds = {net.random_state for net in sel.estimators_}
+    assert len(seeds) == 5
+    assert sel.estimator_ in sel.estimators_
+    # Votes order the unselected inputs.
+    out = np.flatnonzero(~sel.support_)
+    assert np.all(np.diff(sel.votes_[out][np.argsort(sel.ranking_[out])]) <= 0)
+
+
+def test_committee_respects_max_inputs(friedman):
+    X, y = friedman
+    sel = NetworkInputSelector(small_reg(tolerance=None), max_inputs=2, tolerance=None,
+                               n_networks=3, random_state=0).fit(X, y)
+    assert sel.support_.sum() <= 2
+    assert all(net.support_.sum() == 2 for net in sel.estimators_)
+
+
+def test_dataframe_in_and_out(friedman):
+    X, y = friedman
+    names = [f"feat_{i}" for i in range(X.shape[1])]
+    df = pd.DataFrame(X, columns=names)
+    sel = NetworkInputSelector(small_reg(), max_inputs=4, random_state=0)
+    sel.set_output(transform="pandas").fit(df, y)
+    out = sel.transform(df)
+    assert isinstance(out, pd.DataFrame)
+    assert out.columns.tolist() == list(sel.get_feature_names_out())
+    assert out.columns.tolist() == [n for n, keep in zip(names, sel.support_) if keep]
+    np.testing.assert_array_equal(sel.feature_names_in_, names)
+    np.testing.assert_array_equal(sel.estimator_.feature_names_in_, names)
+    back = sel.set_output(transform="default").inverse_transform(out.to_numpy())
+    np.testing.assert_array_equal(back[:, sel.support_], X[:, sel.support_])
+    assert np.all(back[:, ~sel.support_] == 0)
+
+
+def test_multiclass_string_labels():
+    X, y = make_classification(n_samples=150, n_features=5, n_informative=3,
+                               n_redundant=0, n_classes=3, random_state=0)
+    labels = np.array(["a", "b", "c"])[y]
+    sel = NetworkInputSelector(small_clf(), random_state=0).fit(X, labels)
+    assert list(sel.estimator_.classes_) == ["a", "b", "c"]
+    assert 1 <= sel.support_.sum() <= 5
+
+
+def test_bad_estimator_is_rejected(friedman):
+    X, y = friedman
+    with pytest.raises(InvalidParameterError, match="'estimator' parameter"):
+        NetworkInputSelector("not an estimator").fit(X, y)
+    with pytest.raises(TypeError, match="has no parameter 'tolerance'"):
+        NetworkInputSelector(LogisticRegression(), tolerance=0.1).fit(X, y > y.mean())
+    with pytest.raises(TypeError, match="has no parameter 'max_inputs'"):
+        NetworkInputSelector(LogisticRegression(), max_inputs=2).fit(X, y > y.mean())
+    with pytest.raises(TypeError, match="no support_ after fit"):
+        NetworkInputSelector(LogisticRegression()).fit(X, y > y.mean())
+
+
+@pytest.mark.parametrize("params, match", [
+    ({"max_inputs": 8}, r"max_inputs=8 is larger than the number of features \(7\)"),
+    ({"max_inputs": 0}, "'max_inputs' parameter"),
+    ({"n_networks": 0}, "'n_networks' parameter"),
+    ({"tolerance": -1.0}, "'tolerance' parameter"),
+])
+def test_bad_parameters(friedman, params, match):
+    X, y = friedman
+    with pytest.raises(ValueError, match=match):
+        NetworkInputSelector(small_reg(), **params).fit(X, y)
+
+
+def test_transform_checks_the_columns(friedman):
+    X, y = friedman
+    df = pd.DataFrame(X, columns=[f"f{i}" for i in range(X.shape[1])])
+    sel = NetworkInputSelector(small_reg(), random_state=0).fit(X, y)
+    with pytest.raises(ValueError, match="X has 6 features, but NetworkInputSelector "
+                                         "is expecting 7 features"):
+        sel.transform(X[:, :6])
+    sel.fit(df, y)
+    renamed = df.rename(columns={"f0": "other"})
+    with pytest.raises(ValueError, match="feature names should match"):
+        sel.transform(renamed)
+    with pytest.raises(ValueError, match="different shape than during fitting"):
+        sel.inverse_transform(np.zeros((2, sel.support_.sum() + 1)))
+
+
+def test_unfitted_selector(friedman):
+    X, _ = friedman
+    from sklearn.exceptions import NotFittedError
+    with pytest.raises(NotFittedError):
+        NetworkInputSelector().get_support()
+    with pytest.raises(NotFittedError):
+        NetworkInputSelector().transform(X)
+
+
+def test_clone_keeps_parameters():
+    sel = NetworkInputSelector(small_reg(), max_inputs=3, n_networks=2, random_state=4)
+    params = clone(sel).get_params(deep=False)
+    assert params["max_inputs"] == 3 and params["n_networks"] == 2
+    assert params["random_state"] == 4
