@@ -15,7 +15,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, _fit_context
 from sklearn.model_selection import KFold, StratifiedKFold, train_test_split
 from sklearn.utils import check_random_state
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 from sklearn.utils._param_validation import Interval, RealNotInt, StrOptions
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import check_is_fitted, validate_data
@@ -34,6 +34,16 @@ _SINGLE_TRIES = 3
 _THREADED_LBFGS_WORK = 2 ** 24
 _count_or_fraction = [Interval(Integral, 1, None, closed="left"),
                       Interval(RealNotInt, 0, 1, closed="right")]
+
+
+_CONTROLLER = []
+
+
+def _blas_limit(threads):
+    """Context limiting BLAS threads; the library scan runs once per process."""
+    if not _CONTROLLER:
+        _CONTROLLER.append(ThreadpoolController())
+    return _CONTROLLER[0].limit(limits=threads, user_api="blas")
 
 
 class _Net:
@@ -111,7 +121,7 @@ class _BasePrunedMLP(BaseEstimator):
         batch_size="auto",
         learning_rate_init=1e-3,
         max_iter=500,
-        retrain_iter=50,
+        retrain_iter=30,
         tol=1e-6,
         prune=PRUNABLE_KINDS,
         max_inputs=None,
@@ -223,7 +233,7 @@ class _BasePrunedMLP(BaseEstimator):
             # large data are worth the threads.
             n_params = sum(int(M.sum()) for M in masks)
             threads = None if X.shape[0] * n_params > _THREADED_LBFGS_WORK else 1
-            with threadpool_limits(limits=threads, user_api="blas"):
+            with _blas_limit(threads):
                 return fit_lbfgs(X, Y, coefs, intercepts, masks, tol=self.tol, **kw)
         batch = min(200, X.shape[0]) if self.batch_size == "auto" else self.batch_size
         return fit_adam(X, Y, coefs, intercepts, masks, random_state=rng,
@@ -652,7 +662,7 @@ class PrunedMLPClassifier(ClassifierMixin, _BasePrunedMLP):
         Step size of "adam".
     max_iter : int, default=500
         Iterations (lbfgs) or epochs (adam) of the first training.
-    retrain_iter : int, default=50
+    retrain_iter : int, default=30
         Iterations of each warm-started retraining after a removal.
     tol : float, default=1e-6
         Convergence tolerance of the solver (gradient norm for lbfgs; loss
@@ -878,7 +888,7 @@ class PrunedMLPRegressor(RegressorMixin, _BasePrunedMLP):
         Step size of "adam".
     max_iter : int, default=500
         Iterations of the first training.
-    retrain_iter : int, default=50
+    retrain_iter : int, default=30
         Iterations of each retraining after a removal.
     tol : float, default=1e-6
         Convergence tolerance of the solver.

@@ -1,0 +1,66 @@
+"""Choosing the pruning level by cross-validation."""
+
+import numbers
+
+import numpy as np
+
+
+def fewest_within_noise(param_name="max_inputs", n_se=1.0):
+    """A ``refit`` rule for GridSearchCV: the smallest structure that scores within
+    noise of the best.
+
+    Among the candidates whose mean cross-validated score is at least the best
+    mean score minus ``n_se`` standard errors of the best (its standard deviation
+    over the splits divided by the square root of the number of splits), pick the
+    one with the smallest value of ``param_name`` (the one-standard-error rule of
+    Breiman et al.). Candidates where the parameter is None (no cap) count as the
+    largest structure.
+
+    Parameters
+    ----------
+    param_name : str, default="max_inputs"
+        Name of the searched cap, as it appears in ``param_grid`` (for example
+        ``"max_inputs"`` or ``"networkinputselector__max_inputs"``).
+    n_se : float, default=1.0
+        How many standard errors below the best score still count as equal.
+
+    Returns
+    -------
+    refit : callable
+        ``refit(cv_results) -> int``, the index of the chosen candidate; pass it as
+        ``GridSearchCV(..., refit=refit)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_nnprune import fewest_within_noise
+    >>> cv_results = {"param_max_inputs": np.ma.masked_array([1, 2, 3, 4]),
+    ...               "mean_test_score": np.array([0.70, 0.90, 0.92, 0.91]),
+    ...               "std_test_score": np.array([0.05, 0.03, 0.04, 0.03]),
+    ...               "split0_test_score": np.zeros(4),
+    ...               "split1_test_score": np.zeros(4),
+    ...               "split2_test_score": np.zeros(4),
+    ...               "split3_test_score": np.zeros(4)}
+    >>> fewest_within_noise("max_inputs")(cv_results)
+    1
+    """
+    if not isinstance(n_se, numbers.Real) or n_se < 0:
+        raise ValueError(f"n_se must be a non-negative number, got {n_se!r}.")
+
+    def refit(cv_results):
+        key = f"param_{param_name}"
+        if key not in cv_results:
+            raise KeyError(f"{param_name!r} was not searched; cv_results has "
+                           f"{sorted(k[6:] for k in cv_results if k.startswith('param_'))}.")
+        means = np.asarray(cv_results["mean_test_score"], dtype=float)
+        stds = np.asarray(cv_results["std_test_score"], dtype=float)
+        n_splits = sum(1 for k in cv_results if k.startswith("split")
+                       and k.endswith("_test_score"))
+        best = int(np.nanargmax(means))
+        threshold = means[best] - n_se * stds[best] / np.sqrt(max(n_splits, 1))
+        values = [np.inf if v is None or v is np.ma.masked else float(v)
+                  for v in np.ma.asarray(cv_results[key]).tolist()]
+        eligible = [i for i in range(len(means)) if means[i] >= threshold - 1e-12]
+        return min(eligible, key=lambda i: (values[i], -means[i]))
+
+    return refit

@@ -1,0 +1,341 @@
+"""Behaviour of PrunedMLPClassifier and PrunedMLPRegressor."""
+
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+from sklearn.datasets import make_classification, make_friedman1
+from sklearn.model_selection import GridSearchCV
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from sklearn_nnprune import (PrunedMLPClassifier, PrunedMLPRegressor,
+                             fewest_within_noise, sensitivity_indicators)
+from sklearn_nnprune._network import predict_output
+
+# Small, fast settings for behaviour tests (the defaults are checked by the
+# scikit-learn estimator checks below).
+FAST = dict(hidden_layer_sizes=(6,), max_iter=150, retrain_iter=20)
+
+
+@parametrize_with_checks([PrunedMLPClassifier(), PrunedMLPRegressor()])
+def test_sklearn_compatible(estimator, check):
+    check(estimator)
+
+
+@pytest.fixture(scope="module")
+def clf_data():
+    return make_classification(n_samples=300, n_features=8, n_informative=3,
+                               n_redundant=0, shuffle=False, random_state=0)
+
+
+@pytest.fixture(scope="module")
+def reg_data():
+    return make_friedman1(n_samples=300, n_features=7, random_state=0)
+
+
+@pytest.fixture(scope="module")
+def fitted_clf(clf_data):
+    X, y = clf_data
+    return PrunedMLPClassifier(random_state=0, **FAST).fit(X, y)
+
+
+def test_masks_and_removed_weights_are_exactly_zero(fitted_clf):
+    for W, M in zip(fitted_clf.coefs_, fitted_clf.masks_):
+        assert M.dtype == bool and M.shape == W.shape
+        assert np.all(W[~M] == 0.0)
+    assert not fitted_clf.masks_[0].all(), "pruning removed nothing"
+    assert np.array_equal(fitted_clf.support_, fitted_clf.masks_[0].any(axis=1))
+    assert fitted_clf.n_inputs_ == fitted_clf.support_.sum()
+    assert fitted_clf.n_synapses_ == sum(int(M.sum()) for M in fitted_clf.masks_)
+
+
+def test_feature_importances(fitted_clf):
+    fi = fitted_clf.feature_importances_
+    assert fi.shape == (8,) and np.all(fi >= 0) and fi.sum() == pytest.approx(1.0)
+    assert np.all(fi[~fitted_clf.support_] == 0)
+
+
+def test_original_space_coefficients_reproduce_internal_network(fitted_clf, clf_data):
+    X, _ = clf_data
+    net = fitted_clf._state
+    Xs = (X - fitted_clf._x_mean) / fitted_clf._x_scale
+    internal = predict_output(Xs, net.coefs, net.intercepts, "tanh", "logistic")
+    assert np.allclose(fitted_clf.predict_proba(X)[:, 1], internal[:, 0], atol=1e-10)
+
+
+def test_regressor_coefs_in_original_units(reg_data):
+    X, y = reg_data
+    reg = PrunedMLPRegressor(random_state=0, prune=(), **FAST).fit(X, y * 1000 + 5)
+    a = X
+    for W, b in zip(reg.coefs_[:-1], reg.intercepts_[:-1]):
+        a = np.tanh(a @ W + b)
+    manual = a @ reg.coefs_[-1] + reg.intercepts_[-1]
+    assert np.allclose(reg.predict(X), manual[:, 0])
+    assert reg.score(X, y * 1000 + 5) > 0.8
+
+
+def test_same_random_state_same_network(clf_data):
+    X, y = clf_data
+    a = PrunedMLPClassifier(random_state=3, **FAST).fit(X, y)
+    b = PrunedMLPClassifier(random_state=3, **FAST).fit(X, y)
+    for Wa, Wb in zip(a.coefs_ + a.intercepts_, b.coefs_ + b.intercepts_):
+        assert np.array_equal(Wa, Wb)
+    assert a.pruning_history_ == b.pruning_history_
+
+
+def test_adam_same_random_state_same_network(clf_data):
+    X, y = clf_data
+    kw = dict(FAST, solver="adam", max_iter=30, retrain_iter=5, random_state=1)
+    a = PrunedMLPClassifier(**kw).fit(X, y)
+    b = PrunedMLPClassifier(**kw).fit(X, y)
+    for Wa, Wb in zip(a.coefs_, b.coefs_):
+        assert np.array_equal(Wa, Wb)
+
+
+def test_fit_does_not_modify_inputs_or_parameters(clf_data):
+    X, y = clf_data
+    X0, y0 = X.copy(), y.copy()
+    est = PrunedMLPClassifier(random_state=0, prune=["inputs"], **FAST)
+    params = est.get_params()
+    est.fit(X, y)
+    assert np.array_equal(X, X0) and np.array_equal(y, y0)
+    assert est.get_params() == params
+
+
+def test_pruning_history_and_report(fitted_clf):
+    history = fitted_clf.pruning_history_
+    assert history and {"step", "kind", "removed", "accepted", "score", "n_inputs",
+                        "n_neurons", "n_synapses"} <= set(history[0])
+    report = fitted_clf.pruning_report()
+    assert isinstance(report, pd.DataFrame) and len(report) == len(history)
+    accepted = report[report.accepted]
+    # The structure only shrinks along accepted steps.
+    assert (np.diff(accepted.n_synapses.to_numpy()) <= 0).all()
+    assert accepted.iloc[-1].n_inputs == fitted_clf.n_inputs_
+
+
+def test_feature_names_in_history():
+    X, y = make_classification(n_samples=200, n_features=6, n_informative=2,
+                               n_redundant=0, shuffle=False, random_state=0)
+    df = pd.DataFrame(X, columns=[f"col_{i}" for i in range(6)])
+    est = PrunedMLPClassifier(random_state=0, prune=("inputs",), **FAST).fit(df, y)
+    removed = [n for step in est.pruning_history_ if step["accepted"]
+               for n in step["removed"]]
+    assert removed and all(n.startswith("col_") for n in removed)
+    assert list(est.feature_names_in_) == list(df.columns)
+
+
+@pytest.mark.parametrize("cap,attr,value", [
+    ("max_inputs", "n_inputs_", 2),
+    ("max_inputs", "n_inputs_", 0.5),
+    ("max_neurons", "n_neurons_", 2),
+    ("max_synapses", "n_synapses_", 9),
+])
+def test_caps_are_always_met(clf_data, cap, attr, value):
+    X, y = clf_data
+    est = PrunedMLPClassifier(random_state=0, tolerance=None, **{cap: value}, **FAST)
+    est.fit(X, y)
+    limit = value if isinstance(value, int) else int(value * X.shape[1])
+    assert getattr(est, attr) <= limit
+    assert any(step["forced"] for step in est.pruning_history_)
+
+
+def test_fan_in_cap(clf_data):
+    X, y = clf_data
+    est = PrunedMLPClassifier(random_state=0, max_fan_in=2, tolerance=None, **FAST)
+    est.fit(X, y)
+    assert all(M.sum(axis=0).max() <= 2 for M in est.masks_)
+
+
+def test_caps_hold_even_when_quality_drops():
+    # Only input 0 and 1 matter; one input left must lose accuracy but is enforced.
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(300, 4))
+    y = (X[:, 0] * X[:, 1] > 0).astype(int)
+    est = PrunedMLPClassifier(random_state=0, max_inputs=1, **FAST).fit(X, y)
+    assert est.n_inputs_ == 1
+
+
+def test_no_pruning():
+    X, y = make_classification(n_samples=100, n_features=5, random_state=0)
+    est = PrunedMLPClassifier(prune=(), random_state=0, **FAST).fit(X, y)
+    assert est.n_inputs_ == 5 and est.n_synapses_ == 5 * 6 + 6
+    assert est.pruning_history_ == [] and est.score_ == est.baseline_score_
+
+
+def test_keeps_informative_inputs_of_make_classification():
+    X, y = make_classification(n_samples=1000, n_features=20, n_informative=5,
+                               n_redundant=0, shuffle=False, random_state=2)
+    est = PrunedMLPClassifier(random_state=0, tolerance=0.01, prune=("inputs",))
+    est.fit(X, y)
+    assert np.flatnonzero(est.support_).tolist() == [0, 1, 2, 3, 4]
+
+
+def test_regressor_keeps_friedman_inputs():
+    X, y = make_friedman1(n_samples=600, n_features=10, random_state=0)
+    est = PrunedMLPRegressor(random_state=0, hidden_layer_sizes=(8,)).fit(X, y)
+    assert np.flatnonzero(est.support_).tolist() == [0, 1, 2, 3, 4]
+    assert est.score(X, y) > 0.95
+
+
+@pytest.mark.parametrize("mode", [dict(cv=None), dict(cv=None, validation_fraction=0.25),
+                                  dict(cv=4)])
+def test_criterion_modes(clf_data, mode):
+    X, y = clf_data
+    est = PrunedMLPClassifier(random_state=0, **mode, **FAST).fit(X, y)
+    assert 0.5 < est.score_ <= 1.0 and 0.5 < est.baseline_score_ <= 1.0
+    assert est.n_inputs_ >= 1
+
+
+def test_paper_rule_tolerance_zero_keeps_training_accuracy(clf_data):
+    X, y = clf_data
+    est = PrunedMLPClassifier(random_state=0, cv=None, noise_tolerance=0.0, tolerance=0.0,
+                              **FAST).fit(X, y)
+    assert est.score_ >= est.baseline_score_ - 1e-12
+    assert est.score(X, y) >= est.baseline_score_ - 1e-12
+
+
+def test_multiclass_and_string_labels():
+    X, y = make_classification(n_samples=300, n_features=6, n_informative=4,
+                               n_redundant=0, n_classes=3, random_state=0)
+    labels = np.array(["a", "b", "c"])[y]
+    est = PrunedMLPClassifier(random_state=0, **FAST).fit(X, labels)
+    assert est.coefs_[-1].shape[1] == 3
+    proba = est.predict_proba(X)
+    assert np.allclose(proba.sum(axis=1), 1)
+    assert set(est.predict(X)) <= {"a", "b", "c"} and est.score(X, labels) > 0.7
+
+
+def test_multioutput_regression(reg_data):
+    X, y = reg_data
+    Y = np.column_stack([y, -2 * y])
+    est = PrunedMLPRegressor(random_state=0, **FAST).fit(X, Y)
+    assert est.predict(X).shape == (300, 2)
+
+
+def test_verbose_reports_progress(clf_data, capsys):
+    X, y = clf_data
+    PrunedMLPClassifier(random_state=0, verbose=1, **FAST).fit(X, y)
+    out = capsys.readouterr().out
+    assert "trained" in out and "step 1:" in out
+
+
+def test_grid_search_over_max_inputs_picks_fewest_within_noise():
+    X, y = make_classification(n_samples=300, n_features=6, n_informative=2,
+                               n_redundant=0, shuffle=False, random_state=0)
+    search = GridSearchCV(
+        PrunedMLPClassifier(random_state=0, tolerance=None, **FAST),
+        {"max_inputs": [1, 2, 3, 4, 6]}, cv=3, n_jobs=2,
+        refit=fewest_within_noise("max_inputs"))
+    search.fit(X, y)
+    means = search.cv_results_["mean_test_score"]
+    best = means.argmax()
+    chosen = search.best_index_
+    se = search.cv_results_["std_test_score"][best] / np.sqrt(3)
+    assert means[chosen] >= means[best] - se - 1e-12
+    smaller = [i for i, v in enumerate([1, 2, 3, 4, 6]) if v < [1, 2, 3, 4, 6][chosen]]
+    assert all(means[i] < means[best] - se for i in smaller)
+    assert search.best_estimator_.n_inputs_ <= search.best_params_["max_inputs"]
+
+
+def test_sensitivity_indicators_function(fitted_clf, clf_data):
+    X, y = clf_data
+    inputs = sensitivity_indicators(fitted_clf, X, y, kind="inputs")
+    assert inputs.shape == (8,) and np.all(inputs[~fitted_clf.support_] == 0)
+    # feature_importances_ are the same indicator on the same data, normalized.
+    assert np.allclose(inputs / inputs.sum(), fitted_clf.feature_importances_)
+    neurons = sensitivity_indicators(fitted_clf, X, y, kind="neurons", indicator="max")
+    assert len(neurons) == 1 and neurons[0].shape == (6,)
+    synapses = sensitivity_indicators(fitted_clf, X, y, kind="synapses", reference="zero")
+    assert [s.shape for s in synapses] == [W.shape for W in fitted_clf.coefs_]
+    assert all(np.all(s[~M] == 0) for s, M in zip(synapses, fitted_clf.masks_))
+
+
+def test_sensitivity_indicators_bad_input(fitted_clf, clf_data):
+    X, y = clf_data
+    with pytest.raises(ValueError, match="kind"):
+        sensitivity_indicators(fitted_clf, X, y, kind="layers")
+    with pytest.raises(ValueError, match="features"):
+        sensitivity_indicators(fitted_clf, X[:, :3], y)
+    with pytest.raises(ValueError, match="not seen during fit"):
+        sensitivity_indicators(fitted_clf, X, y + 5)
+    from sklearn.exceptions import NotFittedError
+    with pytest.raises(NotFittedError):
+        sensitivity_indicators(PrunedMLPClassifier(), X, y)
+
+
+# ----------------------------------------------------------------- bad input
+@pytest.mark.parametrize("Est", [PrunedMLPClassifier, PrunedMLPRegressor])
+@pytest.mark.parametrize("bad,match", [
+    (np.nan, "NaN"),
+    (np.inf, "infinity"),
+])
+def test_non_finite_input(Est, bad, match):
+    X = np.random.RandomState(0).normal(size=(20, 3))
+    X[3, 1] = bad
+    y = np.arange(20) % 2
+    with pytest.raises(ValueError, match=match):
+        Est(**FAST).fit(X, y)
+
+
+@pytest.mark.parametrize("Est", [PrunedMLPClassifier, PrunedMLPRegressor])
+def test_shape_and_empty_errors(Est):
+    X = np.random.RandomState(0).normal(size=(20, 3))
+    y = np.arange(20) % 2
+    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
+        Est(**FAST).fit(X, y[:-1])
+    with pytest.raises(ValueError, match="0 sample"):
+        Est(**FAST).fit(X[:0], y[:0])
+    with pytest.raises(ValueError, match="2D array"):
+        Est(**FAST).fit(X[:, 0], y)
+    est = Est(random_state=0, **FAST).fit(X, y)
+    with pytest.raises(ValueError, match="3 features"):
+        est.predict(X[:, :2])
+
+
+def test_one_class_error():
+    X = np.random.RandomState(0).normal(size=(20, 3))
+    with pytest.raises(ValueError, match="class"):
+        PrunedMLPClassifier(**FAST).fit(X, np.zeros(20))
+
+
+def test_string_features_rejected():
+    X = np.array([["a", "b"], ["c", "d"], ["e", "f"]], dtype=object)
+    with pytest.raises(ValueError):
+        PrunedMLPClassifier(**FAST).fit(X, [0, 1, 0])
+
+
+@pytest.mark.parametrize("params,match", [
+    (dict(max_inputs=0), "max_inputs"),
+    (dict(max_inputs=9), "larger than the network has"),
+    (dict(max_neurons=0), "max_neurons"),
+    (dict(max_neurons=7), "larger than the network has"),
+    (dict(max_synapses=10_000), "larger than the network has"),
+    (dict(max_fan_in=50), "max_fan_in"),
+    (dict(prune=("inputs", "layers")), "unknown kinds"),
+    (dict(prune=("neurons",), max_inputs=2), "needs 'inputs' in prune"),
+    (dict(tolerance=-0.1), "tolerance"),
+    (dict(noise_tolerance=-1.0), "noise_tolerance"),
+    (dict(prune_step=0), "prune_step"),
+    (dict(prune_step=1.5), "prune_step"),
+    (dict(activation="sigmoid"), "activation"),
+    (dict(solver="sgd"), "solver"),
+    (dict(indicator="mean"), "indicator"),
+    (dict(reference="median"), "reference"),
+    (dict(hidden_layer_sizes=(4, 0)), "positive"),
+    (dict(cv=3, validation_fraction=0.2), "not both"),
+    (dict(cv=200), "cv=200"),
+    (dict(validation_fraction=1.5), "validation_fraction"),
+    (dict(accumulate=0), "accumulate"),
+])
+def test_bad_parameters(clf_data, params, match):
+    X, y = clf_data
+    with pytest.raises(ValueError, match=re.escape(match) if "=" in match else match):
+        PrunedMLPClassifier(**dict(FAST, **params)).fit(X, y)
+
+
+def test_clone_keeps_parameters():
+    est = PrunedMLPRegressor(max_inputs=3, prune=("inputs",), tolerance=None)
+    assert clone(est).get_params() == est.get_params()
