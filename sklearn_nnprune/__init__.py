@@ -9,6 +9,7 @@ from . import datasets
 from ._committee import MinimalNetworkCommittee
 from ._estimators import PrunedMLPClassifier, PrunedMLPRegressor
 from ._inspect import sensitivity_indicators
+from ._model_selection import fewest_within_noise
 from ._report import input_report
 from ._selector import NetworkInputSelector
 from . import plot
@@ -21,6 +22,7 @@ __all__ = [
     "PrunedMLPClassifier",
     "PrunedMLPRegressor",
     "datasets",
+    "fewest_within_noise",
     "input_report",
     "plot",
     "sensitivity_indicators",
