@@ -1,0 +1,300 @@
+"""The ``nnprune`` command: train, prune and explain a network on a CSV file.
+
+With no arguments it runs on the bundled US presidential elections data (the
+13 Keys to the White House).
+"""
+
+import argparse
+import contextlib
+import json
+import sys
+import warnings
+
+import numpy as np
+import pandas as pd
+
+EXIT_USAGE = 2
+
+
+class _UserError(Exception):
+    """A problem with the user's input: reported as one line, no traceback."""
+
+
+def _parse_args(argv):
+    parser = argparse.ArgumentParser(
+        prog="nnprune",
+        description=("Train a small neural network, prune it to the minimal structure "
+                     "that still solves the task (Gorban-Mirkes first-order "
+                     "sensitivity), and print the structure, the input importances "
+                     "and the verbal rules. Without --data it runs on the bundled US "
+                     "presidential elections data (13 Keys to the White House)."))
+    parser.add_argument("--data", metavar="FILE.csv",
+                        help="CSV file with one row per sample and a header row.")
+    parser.add_argument("--target", metavar="COLUMN",
+                        help="Column of --data to predict (required with --data).")
+    parser.add_argument("--task", choices=("auto", "classification", "regression"),
+                        default="auto",
+                        help="Kind of task; 'auto' (default) decides from the target: "
+                             "text, Boolean or few distinct integers = classification.")
+    parser.add_argument("--hidden", metavar="N", type=int, nargs="+",
+                        help="Hidden layer sizes (default: 4 on the elections data, "
+                             "16 otherwise).")
+    parser.add_argument("--max-inputs", type=int, metavar="K",
+                        help="Keep at most K inputs, even at a loss of quality.")
+    parser.add_argument("--tolerance", type=float, metavar="T",
+                        help="How far the criterion score may drop below the unpruned "
+                             "network's (default: the estimator's).")
+    parser.add_argument("--levels", metavar="LEVELS",
+                        help="Reduced weight precision: 'binary', 'ternary' or a number "
+                             "of levels.")
+    parser.add_argument("--seed", type=int, default=0, help="Random seed (default 0).")
+    parser.add_argument("--json", metavar="PATH", dest="json_path",
+                        help="Also write the results as JSON to PATH.")
+    parser.add_argument("--plot", metavar="PATH", dest="plot_path",
+                        help="Also save a figure of the pruned network and the pruning "
+                             "path to PATH (needs matplotlib).")
+    parser.add_argument("--quiet", action="store_true",
+                        help="Do not print progress on standard error.")
+    return parser.parse_args(argv)
+
+
+def _load_user_data(path, target, task):
+    try:
+        frame = pd.read_csv(path)
+    except FileNotFoundError:
+        raise _UserError(f"no such file: {path}") from None
+    except pd.errors.EmptyDataError:
+        raise _UserError(f"{path} is empty") from None
+    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise _UserError(f"cannot read {path} as CSV: {exc}") from None
+    if frame.shape[0] == 0:
+        raise _UserError(f"{path} has a header but no data rows")
+    if target is None:
+        raise _UserError("--data needs --target COLUMN (columns: "
+                         f"{', '.join(map(str, frame.columns))})")
+    if target not in frame.columns:
+        raise _UserError(f"target column {target!r} is not in {path} (columns: "
+                         f"{', '.join(map(str, frame.columns))})")
+    n_rows = len(frame)
+    frame = frame.dropna()
+    dropped = n_rows - len(frame)
+    if len(frame) < 4:
+        raise _UserError(f"only {len(frame)} rows of {path} have no missing values; "
+                         "too few to train on")
+    y = frame[target]
+    X = frame.drop(columns=[target])
+    if X.shape[1] == 0:
+        raise _UserError(f"{path} has no column besides the target {target!r}")
+    categorical = [c for c in X.columns if not pd.api.types.is_numeric_dtype(X[c])
+                   or pd.api.types.is_bool_dtype(X[c])]
+    if categorical:
+        X = pd.get_dummies(X, columns=categorical, dtype=float)
+    X = X.astype(float)
+    if task == "auto":
+        numeric = pd.api.types.is_numeric_dtype(y) and not pd.api.types.is_bool_dtype(y)
+        few_integers = (numeric and np.allclose(y, np.round(y))
+                        and y.nunique() <= max(2, min(20, len(y) // 5)))
+        task = "classification" if (not numeric or few_integers) else "regression"
+    if task == "classification":
+        y = y.astype(str) if not pd.api.types.is_numeric_dtype(y) else y
+        if y.nunique() < 2:
+            raise _UserError(f"target {target!r} has a single value; nothing to learn")
+    else:
+        try:
+            y = y.astype(float)
+        except ValueError:
+            raise _UserError(f"target {target!r} is not numeric; use --task "
+                             "classification") from None
+    notes = []
+    if dropped:
+        notes.append(f"dropped {dropped} of {n_rows} rows with missing values")
+    if categorical:
+        notes.append(f"one-hot encoded categorical columns: {', '.join(categorical)}")
+    return X, y, task, notes, f"{path} (target {target!r})"
+
+
+def _load_elections():
+    from .datasets import load_us_elections
+
+    data = load_us_elections(as_frame=True)
+    notes = ["US presidential elections 1860-2024, 13 Keys to the White House "
+             "(A. J. Lichtman); target: the incumbent party won"]
+    return data.data.astype(float), data.target, "classification", notes, "US elections"
+
+
+def _build_estimator(args, task, n_samples):
+    from . import PrunedMLPClassifier, PrunedMLPRegressor
+
+    params = {"random_state": args.seed, "verbose": 0 if args.quiet else 1}
+    if args.hidden:
+        params["hidden_layer_sizes"] = tuple(args.hidden)
+    elif args.data is None:
+        params["hidden_layer_sizes"] = (4,)
+    if n_samples < 100:
+        # Too few rows for out-of-sample folds: the paper's rule, the network must
+        # still solve the training set.
+        params.update(cv=None, noise_tolerance=0.0)
+    if args.max_inputs is not None:
+        params["max_inputs"] = args.max_inputs
+    if args.tolerance is not None:
+        params["tolerance"] = args.tolerance
+    if args.levels is not None:
+        levels = args.levels
+        params["weight_levels"] = int(levels) if levels.isdigit() else levels
+    Estimator = PrunedMLPClassifier if task == "classification" else PrunedMLPRegressor
+    return Estimator(**params)
+
+
+def _run(args, out):
+    from sklearn.base import clone
+    from sklearn.model_selection import KFold, StratifiedKFold, cross_val_score
+
+    from ._report import input_report
+
+    if args.data is None:
+        if args.target is not None:
+            raise _UserError("--target needs --data FILE.csv")
+        X, y, task, notes, source = _load_elections()
+    else:
+        X, y, task, notes, source = _load_user_data(args.data, args.target, args.task)
+    if args.max_inputs is not None and not 1 <= args.max_inputs <= X.shape[1]:
+        raise _UserError(f"--max-inputs must be between 1 and the number of inputs "
+                         f"({X.shape[1]}), got {args.max_inputs}")
+    estimator = _build_estimator(args, task, len(X))
+    print(f"nnprune: {task} on {source}: {X.shape[0]} rows, {X.shape[1]} inputs",
+          file=out)
+    for note in notes:
+        print(f"  {note}", file=out)
+
+    with contextlib.redirect_stdout(sys.stderr), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            estimator.fit(X, y)
+        except ValueError as exc:
+            raise _UserError(str(exc)) from None
+        n_splits = min(5, len(X) // 2)
+        if task == "classification":
+            n_splits = min(n_splits, int(pd.Series(y).value_counts().min()))
+        cv_scores = None
+        if n_splits >= 2:
+            splitter = (StratifiedKFold if task == "classification" else KFold)(
+                n_splits=n_splits, shuffle=True, random_state=args.seed)
+            quiet = clone(estimator).set_params(verbose=0)
+            cv_scores = cross_val_score(quiet, X, y, cv=splitter)
+
+    metric = "accuracy" if task == "classification" else "R^2"
+    n_in = estimator.n_features_in_
+    total_synapses = sum(M.size for M in estimator.masks_)
+    total_neurons = sum(M.shape[1] for M in estimator.masks_[:-1])
+    print("\nPruned structure", file=out)
+    print(f"  inputs   {estimator.n_inputs_:>5} of {n_in}", file=out)
+    print(f"  neurons  {estimator.n_neurons_:>5} of {total_neurons}", file=out)
+    print(f"  synapses {estimator.n_synapses_:>5} of {total_synapses}", file=out)
+    print(f"  pruning steps: {len(estimator.pruning_history_)} tried, "
+          f"{sum(s['accepted'] for s in estimator.pruning_history_)} accepted", file=out)
+
+    report = input_report(estimator, X, y)
+    print("\nInput importance (first-order sensitivity, share of the total)", file=out)
+    kept = report[report["kept"]]
+    for _, row in kept.iterrows():
+        bar = "#" * int(round(40 * row["share"]))
+        print(f"  {row['feature']:<32} {row['share']:6.3f} {bar}", file=out)
+    removed = report[~report["kept"]]["feature"].tolist()
+    if removed:
+        print(f"  removed: {', '.join(map(str, removed))}", file=out)
+
+    rules = _rules_text(estimator)
+    if rules is not None:
+        print("\nRules", file=out)
+        print(rules, file=out)
+
+    train_score = estimator.score(X, y)
+    print("\nScores", file=out)
+    print(f"  training {metric}: {train_score:.4f}", file=out)
+    print(f"  criterion score before / after pruning: {estimator.baseline_score_:.4f} / "
+          f"{estimator.score_:.4f}", file=out)
+    if cv_scores is not None:
+        print(f"  {len(cv_scores)}-fold cross-validated {metric}: {cv_scores.mean():.4f} "
+              f"(+/- {cv_scores.std():.4f})", file=out)
+
+    result = {
+        "source": source, "task": task, "n_samples": int(X.shape[0]),
+        "structure": {"n_inputs": int(estimator.n_inputs_), "n_features": int(n_in),
+                      "n_neurons": int(estimator.n_neurons_),
+                      "n_synapses": int(estimator.n_synapses_),
+                      "inputs": [str(c) for c, k in zip(X.columns, estimator.support_) if k]},
+        "importances": {str(r["feature"]): float(r["share"]) for _, r in report.iterrows()},
+        "rules": rules,
+        "scores": {"metric": metric, "training": float(train_score),
+                   "criterion_before": float(estimator.baseline_score_),
+                   "criterion_after": float(estimator.score_),
+                   "cross_validated": (None if cv_scores is None
+                                       else [float(s) for s in cv_scores])},
+        "notes": notes,
+        "pruning_history": estimator.pruning_history_,
+    }
+    if args.json_path:
+        try:
+            with open(args.json_path, "w", encoding="utf-8") as fh:
+                json.dump(result, fh, indent=2, default=_json_default)
+        except OSError as exc:
+            raise _UserError(f"cannot write {args.json_path}: {exc.strerror}") from None
+        print(f"\nwrote {args.json_path}", file=out)
+    if args.plot_path:
+        _save_plot(estimator, args.plot_path)
+        print(f"wrote {args.plot_path}", file=out)
+    return result
+
+
+def _json_default(value):
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    raise TypeError(f"cannot serialize {type(value).__name__}")
+
+
+def _rules_text(estimator):
+    """The verbal rules, when the installed version can write them."""
+    try:
+        from . import export_text
+    except ImportError:
+        return None
+    return export_text(estimator)
+
+
+def _save_plot(estimator, path):
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        raise _UserError("--plot needs matplotlib: pip install 'sklearn-nnprune[plot]'") \
+            from None
+    from .plot import NetworkDisplay, PruningPathDisplay
+
+    fig, (ax_net, ax_path) = plt.subplots(1, 2, figsize=(13, 5.5))
+    NetworkDisplay.from_estimator(estimator, ax=ax_net)
+    PruningPathDisplay.from_estimator(estimator, ax=ax_path)
+    fig.tight_layout()
+    try:
+        fig.savefig(path, dpi=110)
+    except (OSError, ValueError) as exc:
+        raise _UserError(f"cannot write {path}: {exc}") from None
+    finally:
+        plt.close(fig)
+
+
+def main(argv=None):
+    """Entry point of ``nnprune`` and ``python -m sklearn_nnprune``."""
+    args = _parse_args(argv)
+    try:
+        _run(args, sys.stdout)
+    except _UserError as exc:
+        print(f"nnprune: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("nnprune: interrupted", file=sys.stderr)
+        return 130
+    return 0

@@ -1,0 +1,84 @@
+"""The nnprune command line."""
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sklearn_nnprune._cli import main
+
+
+def test_main_job_on_elections(capsys, tmp_path):
+    path = tmp_path / "out.json"
+    assert main(["--json", str(path), "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert "Pruned structure" in out and "Input importance" in out
+    result = json.loads(path.read_text())
+    assert result["task"] == "classification" and result["n_samples"] == 41
+    kept = result["structure"]["inputs"]
+    assert 1 <= len(kept) < 13 and all(k in result["importances"] for k in kept)
+    assert abs(sum(result["importances"].values()) - 1) < 1e-9
+
+
+def test_progress_goes_to_stderr(capsys):
+    assert main(["--max-inputs", "3"]) == 0
+    captured = capsys.readouterr()
+    assert "step 1:" in captured.err and "step 1:" not in captured.out
+
+
+def test_user_csv_with_text_target_categorical_and_missing(tmp_path, capsys):
+    rng = np.random.RandomState(0)
+    n = 120
+    df = pd.DataFrame({"a": rng.normal(size=n), "b": rng.normal(size=n),
+                       "color": rng.choice(["red", "green"], size=n)})
+    df["label"] = np.where(df.a + (df.color == "red") > 0.5, "yes", "no")
+    df.loc[[3, 7], "b"] = np.nan
+    path = tmp_path / "data.csv"
+    df.to_csv(path, index=False)
+    out_json = tmp_path / "r.json"
+    assert main(["--data", str(path), "--target", "label", "--quiet",
+                 "--json", str(out_json)]) == 0
+    out = capsys.readouterr().out
+    assert "dropped 2 of 120 rows" in out and "color" in out
+    result = json.loads(out_json.read_text())
+    assert result["task"] == "classification"
+    assert "a" in result["structure"]["inputs"]
+
+
+def test_user_csv_regression(tmp_path, capsys):
+    rng = np.random.RandomState(0)
+    X = rng.uniform(size=(150, 4))
+    df = pd.DataFrame(X, columns=["p", "q", "r", "s"])
+    df["y"] = 3 * df.p - 2 * df.q ** 2
+    path = tmp_path / "reg.csv"
+    df.to_csv(path, index=False)
+    assert main(["--data", str(path), "--target", "y", "--quiet"]) == 0
+    assert "regression" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("make,args,message", [
+    (None, ["--data", "/nonexistent/x.csv", "--target", "y"], "no such file"),
+    ("", ["--target", "y"], "is empty"),
+    ("a,b\n1,2\n3,4\n5,6\n7,8\n", ["--target", "c"], "not in"),
+    ("a,b\n1,2\n", ["--target", "b"], "too few"),
+    ("a,b\n", ["--target", "b"], "no data rows"),
+    ("a,b\n1,2\n3,4\n5,6\n7,8\n", [], "needs --target"),
+])
+def test_clear_errors_without_traceback(tmp_path, capsys, make, args, message):
+    if make is not None:
+        path = tmp_path / "bad.csv"
+        path.write_text(make)
+        args = ["--data", str(path)] + args
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_module_entry_point_help():
+    done = subprocess.run([sys.executable, "-m", "sklearn_nnprune", "--help"],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and "--max-inputs" in done.stdout
