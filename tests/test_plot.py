@@ -106,6 +106,11 @@ def test_sensitivity_bars(data, reg):
     greyed = [bar for bar in display.bars_ if bar.get_facecolor() == GREY]
     assert len(greyed) == n_removed
     assert len(display.annotations_) == n_removed
+    steps = {name: entry["step"] for entry in reg.pruning_history_ if entry["accepted"]
+             and entry["kind"] == "inputs" for name in entry["removed"]}
+    for note, label in zip(display.annotations_, display.labels_[len(kept):]):
+        if label in steps:
+            assert note.get_text() == f"removed at step {steps[label]}"
     tick_colors = {t.get_text(): t.get_color() for t in display.ax_.get_yticklabels()}
     for name in names[~reg.support_]:
         assert tick_colors[name] == "grey"
@@ -131,6 +136,10 @@ def test_sensitivity_of_a_committee_greys_unselected_inputs(data):
     assert len(display.bars_) == 7
     assert sum(bar.get_facecolor() == GREY for bar in display.bars_) == 7 - sel.support_.sum()
     assert set(display.labels_) == set("abcdefg")
+    notes = [t.get_text() for t in display.annotations_]
+    assert len(notes) == 7 - sel.support_.sum()
+    out = np.flatnonzero(~sel.support_)
+    assert sorted(notes) == sorted(f"not selected: kept by {sel.votes_[i]} of 3" for i in out)
 
 
 def test_sensitivity_errors(data, reg):

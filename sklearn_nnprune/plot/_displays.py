@@ -52,7 +52,7 @@ def _main_network(estimator):
 def _new_axes(ax, figsize=None):
     plt = _import_pyplot()
     if ax is None:
-        _, ax = plt.subplots(figsize=figsize)
+        _, ax = plt.subplots(figsize=figsize, constrained_layout=True)
     return ax
 
 
@@ -189,6 +189,8 @@ class PruningPathDisplay:
         ys = np.concatenate([[self.baseline_score], accepted["score"].to_numpy(dtype=float)])
         (self.line_,) = ax.plot(xs, ys, "-", color="C0", lw=1.5, zorder=2,
                                 label="accepted steps")
+        ax.scatter(xs[:1], ys[:1], marker="*", s=120, color="k", zorder=3,
+                   label="unpruned network")
         self.markers_ = {}
         for k, kind in enumerate(_KINDS):
             rows = accepted[accepted["kind"] == kind]
@@ -209,7 +211,7 @@ class PruningPathDisplay:
             self.rejected_ = ax.scatter(rejected[size], rejected["score"], marker="x",
                                         s=30, color="grey", zorder=2,
                                         label="rejected (restored)")
-        ax.axhline(self.baseline_score, color="k", ls=":", lw=1, label="unpruned network")
+        ax.axhline(self.baseline_score, color="k", ls=":", lw=1)
         if self.tolerance is not None:
             ax.axhline(self.baseline_score - self.tolerance, color="k", ls="--", lw=1,
                        label="unpruned - tolerance")
@@ -242,6 +244,10 @@ class SensitivityDisplay:
         Order of removal (1 = kept, larger = removed earlier); orders removed inputs.
     removed_at_step : ndarray of int of shape (n_features,) or None, default=None
         Pruning step that removed each input (0 = kept, -1 = unknown).
+    votes : ndarray of int of shape (n_features,) or None, default=None
+        For a committee: number of networks that keep each input.
+    n_networks : int or None, default=None
+        For a committee: number of networks.
     xlabel : str, default="importance"
         Label of the value axis.
     estimator_name : str or None, default=None
@@ -280,12 +286,15 @@ class SensitivityDisplay:
     """
 
     def __init__(self, *, importances, feature_names, support, ranking=None,
-                 removed_at_step=None, xlabel="importance", estimator_name=None):
+                 removed_at_step=None, votes=None, n_networks=None, xlabel="importance",
+                 estimator_name=None):
         self.importances = importances
         self.feature_names = feature_names
         self.support = support
         self.ranking = ranking
         self.removed_at_step = removed_at_step
+        self.votes = votes
+        self.n_networks = n_networks
         self.xlabel = xlabel
         self.estimator_name = estimator_name
 
@@ -335,10 +344,13 @@ class SensitivityDisplay:
             xlabel = f"share of the input sensitivity ({indicator}, measured on X)"
         n_features = values.shape[0]
         names = _check_names(feature_names, n_features) or _input_names(networks[0])
-        steps = _removal_steps(networks[0])[0] if len(networks) == 1 else None
+        committee = len(networks) > 1
         display = cls(importances=values, feature_names=names,
                       support=np.asarray(owner.support_, dtype=bool),
-                      ranking=getattr(owner, "ranking_", None), removed_at_step=steps,
+                      ranking=getattr(owner, "ranking_", None),
+                      removed_at_step=None if committee else _removal_steps(networks[0])[0],
+                      votes=owner.votes_ if committee else None,
+                      n_networks=len(networks) if committee else None,
                       xlabel=xlabel, estimator_name=name or type(owner).__name__)
         return display.plot(ax=ax)
 
@@ -382,8 +394,12 @@ class SensitivityDisplay:
         for pos, i in zip(positions, order):
             if support[i]:
                 continue
-            text = ("removed" if steps is None or steps[i] <= 0
-                    else f"removed at step {int(steps[i])}")
+            if self.votes is not None:
+                text = f"not selected: kept by {int(self.votes[i])} of {self.n_networks}"
+            elif steps is None or steps[i] <= 0:
+                text = "removed"
+            else:
+                text = f"removed at step {int(steps[i])}"
             self.annotations_.append(ax.annotate(
                 text, (values[i], pos), xytext=(4, 0), textcoords="offset points",
                 va="center", fontsize="small", color="grey"))
@@ -532,7 +548,8 @@ class NetworkDisplay:
         widest = max(int(d.sum()) for d in drawn)
         if ax is None:
             _, ax = plt.subplots(figsize=(6.4 + 0.8 * len(masks),
-                                          max(3.0, 0.4 * widest + 1.0)))
+                                          max(3.0, 0.4 * widest + 1.0)),
+                                 constrained_layout=True)
         # Units of a layer are spread evenly and centred on 0, first at the top.
         ypos = []
         for d in drawn:
