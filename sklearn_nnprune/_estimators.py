@@ -326,7 +326,11 @@ class _BasePrunedMLP(BaseEstimator):
         scale[scale < 10 * np.finfo(float).eps * np.maximum(1.0, np.abs(self._x_mean))] = 1.0
         self._x_scale = scale
         Xs = (X - self._x_mean) / self._x_scale
-        folds = self._make_folds(Xs, Y, y_raw, rng)
+        if prune:
+            folds = self._make_folds(Xs, Y, y_raw, rng)
+        else:
+            # Nothing to prune, no criterion to score: one network on all the data.
+            folds = [_Fold(Xs, Y, y_raw, Xs, y_raw)]
         self._input_reference = (np.zeros(n_features) if self.reference == "mean"
                                  else -self._x_mean / self._x_scale)
 
@@ -353,7 +357,7 @@ class _BasePrunedMLP(BaseEstimator):
         self.score_ = float(self._criterion_contributions(state, folds)[0].sum())
 
         final = state.nets[0]
-        if len(folds) > 1 or self.validation_fraction is not None:
+        if prune and (len(folds) > 1 or self.validation_fraction is not None):
             # The structure was chosen out of sample; the weights use all the data.
             coefs, intercepts, info = self._train(Xs, Y, final.coefs, final.intercepts,
                                                   final.masks, self.max_iter, rng)
@@ -735,7 +739,8 @@ class PrunedMLPClassifier(ClassifierMixin, _BasePrunedMLP):
         removed inputs).
     baseline_score_, score_ : float
         Criterion score (accuracy; out-of-sample with ``cv`` or
-        ``validation_fraction``) before and after pruning.
+        ``validation_fraction``) before and after pruning. With ``prune=()`` one
+        network is trained on all the data and both are its training accuracy.
     pruning_history_ : list of dict
         One entry per attempted step: step, kind, removed, n_removed, accepted,
         forced, score, n_inputs, n_neurons, n_synapses.
