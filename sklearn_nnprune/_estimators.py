@@ -117,7 +117,7 @@ class _BasePrunedMLP(BaseEstimator):
         hidden_layer_sizes=(16,),
         activation="tanh",
         solver="lbfgs",
-        alpha=1e-4,
+        alpha=1.0,
         batch_size="auto",
         learning_rate_init=1e-3,
         max_iter=500,
@@ -252,39 +252,34 @@ class _BasePrunedMLP(BaseEstimator):
 
     # --------------------------------------------------------------- criterion
     def _criterion_contributions(self, state, folds):
-        """Per-sample contributions to the criterion score on the criterion samples
-        of every fold (their sum is the score), and the same on the samples each
-        network was trained on (their sum is the mean training score)."""
-        held_out, own = [], []
+        """Per-sample contributions to the criterion score over the criterion
+        samples of every fold; their sum is the score."""
+        targets, outputs = [], []
         for net, fold in zip(state.nets, folds):
-            out = predict_output(fold.X_val, net.coefs, net.intercepts, self.activation,
-                                 self._output_activation)
-            held_out.append((fold.y_val, out))
-            if fold.X_val is not fold.X:
-                out = predict_output(fold.X, net.coefs, net.intercepts, self.activation,
-                                     self._output_activation)
-                own.append(self._score_contributions(fold.y, out) / len(folds))
-        targets, outputs = (np.concatenate(a) for a in zip(*held_out))
-        held_out = self._score_contributions(targets, outputs)
-        return held_out, (np.concatenate(own) if own else held_out)
+            outputs.append(predict_output(fold.X_val, net.coefs, net.intercepts,
+                                          self.activation, self._output_activation))
+            targets.append(fold.y_val)
+        return self._score_contributions(np.concatenate(targets), np.concatenate(outputs))
 
     def _criterion_holds(self, contributions, ctx):
         """The criterion of METHOD.md section 5 with a noise allowance.
 
-        A candidate passes when, on the criterion samples and on the training samples
-        alike, its score is at least the reference score minus ``tolerance`` minus
-        ``noise_tolerance`` standard errors of the paired score difference (the
-        one-standard-error rule of CART pruning). The training half is the paper's
-        rule (the network must still solve the training set); the held-out half
-        stops a small network that still fits the training set by memorizing it.
+        A candidate passes when its score is at least the reference score minus
+        ``tolerance`` minus ``noise_tolerance`` standard errors of the paired
+        difference of the per-sample scores (the one-standard-error rule of CART
+        pruning). The reference is the best network met so far on the pruning path,
+        the unpruned one to begin with: removing noise often improves an
+        out-of-sample score, and what is removed after that must not lose the gain.
         """
-        for new, ref in zip(contributions, ctx["reference_contributions"]):
-            diff = ref - new
-            n = diff.shape[0]
-            se = np.sqrt(n) * diff.std(ddof=1) if n > 1 else 0.0
-            if diff.sum() > self.tolerance + self.noise_tolerance * se + 1e-12:
-                return False
-        return True
+        diff = ctx["reference_contributions"] - contributions
+        n = diff.shape[0]
+        se = np.sqrt(n) * diff.std(ddof=1) if n > 1 else 0.0
+        return diff.sum() <= self.tolerance + self.noise_tolerance * se + 1e-12
+
+    def _accept(self, contributions, ctx):
+        """Raise the reference when the accepted network is the best so far."""
+        if contributions.sum() > ctx["reference_contributions"].sum():
+            ctx["reference_contributions"] = contributions
 
     def _make_folds(self, Xs, Y, y_raw, rng):
         """Where each network trains and where the criterion is scored.
@@ -345,7 +340,7 @@ class _BasePrunedMLP(BaseEstimator):
         self.loss_ = info["loss"]
         state = _State(nets)
         baseline = self._criterion_contributions(state, folds)
-        self.baseline_score_ = float(baseline[0].sum())
+        self.baseline_score_ = float(baseline.sum())
         self.pruning_history_ = []
         self._log(f"trained {layer_sizes} in {self.n_iter_} iterations; "
                   f"criterion score {self.baseline_score_:.4f}")
@@ -354,7 +349,7 @@ class _BasePrunedMLP(BaseEstimator):
         for kind in PRUNABLE_KINDS:
             if kind in prune:
                 state = self._prune_kind(kind, state, ctx)
-        self.score_ = float(self._criterion_contributions(state, folds)[0].sum())
+        self.score_ = float(self._criterion_contributions(state, folds).sum())
 
         final = state.nets[0]
         if prune and (len(folds) > 1 or self.validation_fraction is not None):
@@ -537,11 +532,9 @@ class _BasePrunedMLP(BaseEstimator):
         if new is None:
             return None
         contributions = self._criterion_contributions(new, ctx["folds"])
-        self._record(kind, batch, True, True, contributions[0].sum(), new.masks)
-        # Once a cap has pushed quality down, the tolerance counts from here.
-        ctx["reference_contributions"] = tuple(
-            new_c if new_c.sum() < ref.sum() else ref
-            for new_c, ref in zip(contributions, ctx["reference_contributions"]))
+        self._record(kind, batch, True, True, contributions.sum(), new.masks)
+        # A cap is reached whatever it costs; the tolerance counts from here on.
+        ctx["reference_contributions"] = contributions
         return new
 
     def _criterion_steps(self, kind, state, ctx):
@@ -555,11 +548,12 @@ class _BasePrunedMLP(BaseEstimator):
             accepted, score = False, -np.inf
             if new is not None:
                 contributions = self._criterion_contributions(new, ctx["folds"])
-                score = contributions[0].sum()
+                score = contributions.sum()
                 accepted = self._criterion_holds(contributions, ctx)
             self._record(kind, batch, accepted, False, score,
                          new.masks if new is not None else state.masks)
             if accepted:
+                self._accept(contributions, ctx)
                 state = new
                 keys = self._protect(kind, self._ranked_candidates(kind, state, ctx),
                                      state.masks)
@@ -654,12 +648,14 @@ class PrunedMLPClassifier(ClassifierMixin, _BasePrunedMLP):
     hidden_layer_sizes : tuple of int, default=(16,)
         Number of neurons of each hidden layer.
     activation : {"tanh", "logistic", "relu", "identity", "rational"}, default="tanh"
-        Activation of the hidden neurons; "rational" is x / (1 + |x|).
+        Activation of the hidden neurons; "rational" is ``x / (1 + |x|)``.
     solver : {"lbfgs", "adam"}, default="lbfgs"
         "lbfgs": scipy's L-BFGS-B over the active (unmasked) parameters; "adam":
         mini-batch Adam that stops when the training loss stops improving.
-    alpha : float, default=1e-4
+    alpha : float, default=1.0
         L2 penalty, scaled as in scikit-learn's MLP: ``alpha / (2 n) * ||W||^2``.
+        Larger than MLPClassifier's default: a network that memorizes its training
+        set makes every pruning decision noisy.
     batch_size : int or "auto", default="auto"
         Mini-batch size of "adam"; "auto" is ``min(200, n_samples)``.
     learning_rate_init : float, default=1e-3
@@ -696,7 +692,7 @@ class PrunedMLPClassifier(ClassifierMixin, _BasePrunedMLP):
         final weights are then trained on all the data. None (with
         ``validation_fraction=None``): the criterion is scored on the training data
         only, the paper's rule that the network must still solve the training set.
-        In every mode a candidate must also keep the training score.
+        The reference score is that of the best network met along the pruning path.
     indicator : {"sum", "max"}, default="sum"
         Aggregation of the per-sample first-order estimates over the samples.
     reference : {"mean", "zero"}, default="mean"
@@ -885,8 +881,8 @@ class PrunedMLPRegressor(RegressorMixin, _BasePrunedMLP):
         Activation of the hidden neurons.
     solver : {"lbfgs", "adam"}, default="lbfgs"
         Training algorithm.
-    alpha : float, default=1e-4
-        L2 penalty.
+    alpha : float, default=1.0
+        L2 penalty, ``alpha / (2 n) * ||W||^2`` on the standardized problem.
     batch_size : int or "auto", default="auto"
         Mini-batch size of "adam".
     learning_rate_init : float, default=1e-3

@@ -168,8 +168,7 @@ def test_no_pruning():
 def test_keeps_informative_inputs_of_make_classification():
     X, y = make_classification(n_samples=1000, n_features=20, n_informative=5,
                                n_redundant=0, shuffle=False, random_state=2)
-    est = PrunedMLPClassifier(random_state=0, tolerance=0.01, prune=("inputs",))
-    est.fit(X, y)
+    est = PrunedMLPClassifier(random_state=0).fit(X, y)
     assert np.flatnonzero(est.support_).tolist() == [0, 1, 2, 3, 4]
 
 
