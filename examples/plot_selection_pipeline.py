@@ -32,8 +32,9 @@ X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
 # ---------------------------------------------
 # The selector fits a small pruned network and passes on the inputs it keeps.
 # With ``tolerance=None`` the network is pruned exactly down to ``max_inputs``, the
-# pruning level that the grid search tunes. The model downstream is a gradient
-# boosting regressor, but any model works.
+# pruning level that the grid search tunes; no criterion is scored, so one network
+# on all the training data is enough (``cv=None``). The model downstream is a
+# gradient boosting regressor, but any model works.
 from sklearn.ensemble import HistGradientBoostingRegressor
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
@@ -42,7 +43,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn_nnprune import NetworkInputSelector, PrunedMLPRegressor
 
 network = PrunedMLPRegressor(hidden_layer_sizes=(8,), max_iter=200, prune=("inputs",),
-                             tolerance=None, random_state=0)
+                             tolerance=None, cv=None, random_state=0)
 pipe = make_pipeline(StandardScaler(), NetworkInputSelector(network),
                      HistGradientBoostingRegressor(random_state=0))
 pipe.set_output(transform="pandas")
@@ -51,18 +52,13 @@ pipe.set_output(transform="pandas")
 # %%
 # The cross-validated score rises until the informative inputs are in, then stays
 # flat within noise. The minimal sufficient structure is the smallest level whose
-# score is within one standard deviation of the best (the one-standard-error rule),
-# which ``refit`` picks.
-def fewest_inputs_within_one_std(cv_results):
-    scores = cv_results["mean_test_score"]
-    best = scores.argmax()
-    good = scores >= scores[best] - cv_results["std_test_score"][best]
-    levels = cv_results["param_networkinputselector__max_inputs"].astype(int)
-    return int(min(range(len(scores)), key=lambda i: (not good[i], levels[i])))
-
+# score is within one standard error of the best (the one-standard-error rule),
+# which :func:`~sklearn_nnprune.fewest_within_noise` gives GridSearchCV as ``refit``.
+from sklearn_nnprune import fewest_within_noise
 
 search = GridSearchCV(pipe, {"networkinputselector__max_inputs": [2, 3, 4, 5, 6, 8, 10]},
-                      cv=3, n_jobs=2, refit=fewest_inputs_within_one_std)
+                      cv=3, n_jobs=2,
+                      refit=fewest_within_noise("networkinputselector__max_inputs"))
 search.fit(X_train, y_train)
 results = pd.DataFrame(search.cv_results_)[
     ["param_networkinputselector__max_inputs", "mean_test_score", "std_test_score"]]
