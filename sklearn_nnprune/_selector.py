@@ -5,7 +5,7 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, _fit_context, clone
 from sklearn.feature_selection import SelectorMixin
-from sklearn.utils import check_random_state
+from sklearn.utils import check_random_state, get_tags
 from sklearn.utils._param_validation import HasMethods, Interval, RealNotInt
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_is_fitted, validate_data
@@ -239,7 +239,5 @@ class NetworkInputSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
         tags.target_tags.required = True
         tags.transformer_tags.preserves_dtype = ["float64", "float32"]
         if self.estimator is not None:
-            from sklearn.utils import get_tags
-            sub = get_tags(self.estimator)
-            tags.input_tags.allow_nan = sub.input_tags.allow_nan
+            tags.input_tags.allow_nan = get_tags(self.estimator).input_tags.allow_nan
         return tags
