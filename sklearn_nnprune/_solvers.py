@@ -164,6 +164,11 @@ class _Evaluator:
         else:
             d *= activation_derivative(a, name)
 
+    def _clip(self, P, out):
+        """``np.clip(P, eps, 1 - eps)`` (NaN stays NaN) without its Python overhead."""
+        np.maximum(P, self._eps, out=out)
+        return np.minimum(out, 1 - self._eps, out=out)
+
     def _mean_sample_loss(self, Y, P, P_minus_Y, labels=None):
         """``sample_losses(Y, P, output_activation).mean()``, bitwise, in buffers.
 
@@ -179,18 +184,18 @@ class _Evaluator:
         name = self.output_activation
         if labels is not None and name == "softmax":
             p = np.take_along_axis(P, labels[:, None], axis=1).ravel()
-            np.clip(p, self._eps, 1 - self._eps, out=p)
+            self._clip(p, p)
             np.log(p, out=p)
-            return -p.mean()
+            return -_mean(p)
         b0, b1, b2 = (b[:n] for b in self._out_bufs)
         if name == "identity":
             np.multiply(P_minus_Y, P_minus_Y, out=b0)
             rows = np.add.reduce(b0, axis=1, out=self._row_loss[:n])
             rows *= 0.5
-            return rows.mean()
+            return _mean(rows)
         if name not in ("logistic", "softmax"):
             return sample_losses(Y, P, name).mean()
-        np.clip(P, self._eps, 1 - self._eps, out=b0)
+        self._clip(P, b0)
         np.log(b0, out=b1)
         b1 *= Y
         if name == "logistic":
@@ -200,7 +205,7 @@ class _Evaluator:
             b0 *= b2
             b1 += b0
         rows = np.add.reduce(b1, axis=1, out=self._row_loss[:n])
-        return -rows.mean()
+        return -_mean(rows)
 
     def __call__(self, X, Y, coefs, intercepts, weights_flat=None, labels=None):
         """Mean penalized loss; gradients in ``self.grad``.
@@ -249,6 +254,12 @@ class _Evaluator:
         for l in self._partial:
             self.coef_grads[l] *= self.masks[l]
         return loss
+
+
+def _mean(x):
+    """``x.mean()`` of a 1-d array, the same sum and division without np.mean's
+    overhead."""
+    return np.add.reduce(x) / x.shape[0]
 
 
 def _one_hot_labels(Y):
