@@ -25,6 +25,7 @@ from ._pruning import (cascade, is_viable, remove_inputs, remove_neurons,
                        remove_synapses, resolve_count)
 from ._sensitivity import average_sensitivities
 from ._solvers import fit_adam, fit_lbfgs
+from ._transparent import _TransparentMixin
 
 PRUNABLE_KINDS = ("inputs", "neurons", "synapses")
 # At batch size 1, how many further candidates in rank order are tried before a
@@ -47,13 +48,16 @@ def _blas_limit(threads):
 
 
 class _Net:
-    """One network: weights, masks and the last points of its training trajectory."""
+    """One network: weights, masks and the last points of its training trajectory;
+    ``frozen`` (weights fixed to a level) and ``steps`` (threshold neurons) stay None
+    until the transparency phases set them."""
 
-    __slots__ = ("coefs", "intercepts", "masks", "snapshots")
+    __slots__ = ("coefs", "intercepts", "masks", "snapshots", "frozen", "steps")
 
-    def __init__(self, coefs, intercepts, masks, snapshots):
+    def __init__(self, coefs, intercepts, masks, snapshots, frozen=None, steps=None):
         self.coefs, self.intercepts, self.masks = coefs, intercepts, masks
         self.snapshots = snapshots
+        self.frozen, self.steps = frozen, steps
 
 
 class _Fold:
@@ -78,7 +82,7 @@ class _State:
         return self.nets[0].masks
 
 
-class _BasePrunedMLP(BaseEstimator):
+class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
     """Common machinery of the pruned classifier and regressor."""
 
     _parameter_constraints = {
@@ -217,16 +221,15 @@ class _BasePrunedMLP(BaseEstimator):
                                  f"{'of every class' if self._is_classifier_task() else ''}"
                                  f"; the smallest count is {smallest}. Lower cv or set "
                                  "cv=None.")
-        if self.weight_levels is not None or self.binarize_neurons:
-            raise ValueError("weight_levels and binarize_neurons are not available yet "
-                             "in this version; leave them at None and False.")
+        self._check_transparency(hidden)
         return hidden, prune
 
     # ---------------------------------------------------------------- training
-    def _train(self, X, Y, coefs, intercepts, masks, max_iter, rng):
+    def _train(self, X, Y, coefs, intercepts, masks, max_iter, rng, frozen=None,
+               steps=None):
         kw = dict(alpha=self.alpha, hidden_activation=self.activation,
                   output_activation=self._output_activation, max_iter=max_iter,
-                  n_snapshots=self.accumulate)
+                  n_snapshots=self.accumulate, frozen=frozen, step_units=steps)
         if self.solver == "lbfgs":
             # scipy's L-BFGS-B step works on short vectors: with several BLAS threads
             # its time is thread start-up (4x slower on 2 cores). Only products over
@@ -257,7 +260,8 @@ class _BasePrunedMLP(BaseEstimator):
         targets, outputs = [], []
         for net, fold in zip(state.nets, folds):
             outputs.append(predict_output(fold.X_val, net.coefs, net.intercepts,
-                                          self.activation, self._output_activation))
+                                          self.activation, self._output_activation,
+                                          net.steps))
             targets.append(fold.y_val)
         return self._score_contributions(np.concatenate(targets), np.concatenate(outputs))
 
@@ -321,7 +325,9 @@ class _BasePrunedMLP(BaseEstimator):
         scale[scale < 10 * np.finfo(float).eps * np.maximum(1.0, np.abs(self._x_mean))] = 1.0
         self._x_scale = scale
         Xs = (X - self._x_mean) / self._x_scale
-        if prune:
+        # Quantization and binarization are criterion-driven too.
+        simplify = bool(prune) or self.weight_levels is not None or self.binarize_neurons
+        if simplify:
             folds = self._make_folds(Xs, Y, y_raw, rng)
         else:
             # Nothing to prune, no criterion to score: one network on all the data.
@@ -349,15 +355,23 @@ class _BasePrunedMLP(BaseEstimator):
         for kind in PRUNABLE_KINDS:
             if kind in prune:
                 state = self._prune_kind(kind, state, ctx)
+        # Logically transparent network (METHOD.md 6.5-6.6): levels, then thresholds.
+        if self.weight_levels is not None:
+            state = self._quantize(state, ctx)
+        if self.binarize_neurons:
+            state = self._binarize(state, ctx)
         self.score_ = float(self._criterion_contributions(state, folds).sum())
 
         final = state.nets[0]
-        if prune and (len(folds) > 1 or self.validation_fraction is not None):
+        if simplify and (len(folds) > 1 or self.validation_fraction is not None):
             # The structure was chosen out of sample; the weights use all the data.
             coefs, intercepts, info = self._train(Xs, Y, final.coefs, final.intercepts,
-                                                  final.masks, self.max_iter, rng)
-            final = _Net(coefs, intercepts, final.masks, info["snapshots"])
+                                                  final.masks, self.max_iter, rng,
+                                                  final.frozen, final.steps)
+            final = _Net(coefs, intercepts, final.masks, info["snapshots"], final.frozen,
+                         final.steps)
         self._set_fitted(final, Xs, Y)
+        self._set_transparent_fitted(final, X)
         return self
 
     # ---------------------------------------------------------- pruning loop
@@ -398,7 +412,7 @@ class _BasePrunedMLP(BaseEstimator):
         if self.reference == "zero" or len(net.coefs) == 1:
             return [np.zeros(M.shape[1]) for M in net.masks[:-1]]
         acts = forward(X, net.coefs, net.intercepts, self.activation,
-                       self._output_activation)
+                       self._output_activation, net.steps)
         return [a.mean(axis=0) for a in acts[1:-1]]
 
     def _indicators(self, kind, net, X, Y, neuron_reference=None):
@@ -507,7 +521,7 @@ class _BasePrunedMLP(BaseEstimator):
         names = getattr(self, "feature_names_in_", None)
         if kind == "inputs":
             return str(names[key]) if names is not None else f"x{key}"
-        if kind == "neurons":
+        if kind in ("neurons", "binarize"):
             return f"h{key[0]}[{key[1]}]"
         layer, i, j = key
         src = (str(names[i]) if names is not None else f"x{i}") if layer == 0 \
@@ -600,7 +614,7 @@ class _BasePrunedMLP(BaseEstimator):
         check_is_fitted(self)
         X = validate_data(self, X, reset=False, dtype=np.float64)
         return predict_output(X, self.coefs_, self.intercepts_, self.activation,
-                              self._output_activation)
+                              self._output_activation, self._step_units())
 
     @property
     def _n_weight_layers(self):
