@@ -690,7 +690,9 @@ class PrunedMLPClassifier(ClassifierMixin, _BasePrunedMLP):
         Cap on the incoming synapses of every neuron (uniform simplification).
     tolerance : float or None, default=0.0
         How far the criterion score (accuracy) may fall below the unpruned
-        network's, on top of the noise allowance. None: prune only down to the caps.
+        network's, on top of the noise allowance. None: prune only down to the caps,
+        and quantize and binarize fully (``weight_levels``, ``binarize_neurons``)
+        whatever the quality.
     noise_tolerance : float, default=1.0
         Further allowance in standard errors of the paired difference of the
         per-sample scores of the candidate and the unpruned network (the
@@ -718,9 +720,21 @@ class PrunedMLPClassifier(ClassifierMixin, _BasePrunedMLP):
         Count (int) or fraction (float) of the remaining candidates removed in one
         step; a rejected step is halved until it is accepted or has size 1.
     weight_levels : None, "binary", "ternary", int or sequence, default=None
-        Reduced precision of the weights (logically transparent networks).
+        Reduced precision of the weights, applied after pruning (logically
+        transparent networks). "binary": each neuron's incoming weights take the
+        values {-s, +s}; "ternary": {-s, 0, +s}; an int n: n evenly spaced values
+        from -s to +s; the scale s of each neuron (column of ``coefs_``) is fitted
+        to its weights. A sequence: exactly these values. Levels are in the units
+        of ``coefs_``; a weight fixed to 0 is a removed synapse. Weights are fixed
+        step by step, those whose rounding changes the loss least first, the others
+        retrained, for as long as the criterion holds (see ``tolerance``).
     binarize_neurons : bool, default=False
-        Replace hidden activations by threshold functions where the criterion holds.
+        After pruning and quantization, replace the activation of hidden neurons,
+        one at a time, by a threshold (step) function wherever the criterion still
+        holds. A threshold neuron outputs the limits of its activation's range
+        ({-1, 1} for "tanh" and "rational", {0, 1} for "logistic" and "relu"; not
+        available for "identity"). Together with ``weight_levels`` it makes each
+        neuron read "at least m of k conditions" (:func:`export_text`).
     random_state : int, RandomState instance or None, default=None
         Seeds weight initialization, the validation split and adam's shuffling.
     verbose : int, default=0
@@ -744,6 +758,15 @@ class PrunedMLPClassifier(ClassifierMixin, _BasePrunedMLP):
         Inputs the pruned network still uses.
     n_inputs_, n_neurons_, n_synapses_ : int
         Size of the pruned structure (inputs, hidden neurons, nonzero weights).
+    weight_levels_ : list of ndarray or None
+        With ``weight_levels``: per layer, an array of shape (n_units, n_levels)
+        with the values the incoming weights of each unit may take, in the units
+        of ``coefs_``. None without.
+    quantized_ : list of ndarray of bool
+        Shaped like ``coefs_``: True = the weight is fixed to one of its levels
+        (all True where ``masks_`` is, when quantization went to the end).
+    binary_neurons_ : list of ndarray of bool
+        One array per hidden layer: True = threshold neuron.
     feature_importances_ : ndarray of shape (n_features_in_,)
         Sensitivity of the loss to each input, normalized to sum to 1 (0 for
         removed inputs).
@@ -753,7 +776,9 @@ class PrunedMLPClassifier(ClassifierMixin, _BasePrunedMLP):
         network is trained on all the data and both are its training accuracy.
     pruning_history_ : list of dict
         One entry per attempted step: step, kind, removed, n_removed, accepted,
-        forced, score, n_inputs, n_neurons, n_synapses.
+        forced, score, n_inputs, n_neurons, n_synapses. Kind "levels": the
+        synapses in "removed" were fixed to their levels; kind "binarize": the
+        neuron in "removed" was made a threshold neuron.
     n_iter_ : int
         Iterations of the first training.
     loss_curve_ : list of float
@@ -771,6 +796,12 @@ class PrunedMLPClassifier(ClassifierMixin, _BasePrunedMLP):
     A removed synapse w_ij is ranked by the sum over samples of the first-order
     estimate of the change of the loss, ``chi_s = |delta_j,s a_i,s w_ij|``; an
     input or neuron with value v and reference v* by ``|dh_s/dv (v_s - v*)|``.
+    Quantization ranks a weight the same way with its nearest level as v*, and
+    binarization a neuron with the threshold's output as the per-sample v*.
+    A threshold neuron has a zero derivative, so the weights feeding only
+    threshold neurons stop learning once binarized; ``feature_importances_`` are
+    measured on the smooth network (threshold neurons counted with their
+    activation).
 
     References
     ----------
@@ -915,7 +946,8 @@ class PrunedMLPRegressor(RegressorMixin, _BasePrunedMLP):
         Cap on the incoming synapses of every neuron.
     tolerance : float or None, default=0.0
         How far R^2 on the criterion data may fall below the unpruned network's,
-        on top of the noise allowance. None: prune only down to the caps.
+        on top of the noise allowance. None: prune only down to the caps; quantize
+        and binarize fully.
     noise_tolerance : float, default=1.0
         Allowance in standard errors of the paired per-sample score difference.
     validation_fraction : float or None, default=None
@@ -932,7 +964,8 @@ class PrunedMLPRegressor(RegressorMixin, _BasePrunedMLP):
     prune_step : int or float, default=0.25
         Count or fraction of the remaining candidates removed in one step.
     weight_levels : None, "binary", "ternary", int or sequence, default=None
-        Reduced precision of the weights.
+        Reduced precision of the weights, as in :class:`PrunedMLPClassifier`; the
+        output layer's levels are in units of y.
     binarize_neurons : bool, default=False
         Threshold hidden neurons where the criterion holds.
     random_state : int, RandomState instance or None, default=None
@@ -950,6 +983,12 @@ class PrunedMLPRegressor(RegressorMixin, _BasePrunedMLP):
         Weights in the original units of X and y; removed synapses are exactly 0.
     masks_ : list of ndarray of bool
         True = synapse present.
+    weight_levels_ : list of ndarray or None
+        Values the incoming weights of each unit may take (with ``weight_levels``).
+    quantized_ : list of ndarray of bool
+        True = weight fixed to one of its levels.
+    binary_neurons_ : list of ndarray of bool
+        One array per hidden layer: True = threshold neuron.
     support_ : ndarray of bool of shape (n_features_in_,)
         Inputs kept.
     n_inputs_, n_neurons_, n_synapses_ : int
