@@ -353,8 +353,7 @@ def export_text(estimator, *, feature_names=None, class_names=None, decimals=2):
     >>> print(export_text(clf, feature_names=["a", "b", "c", "d"],
     ...                   class_names=["no", "yes"]))
     h1[0] = at least 2 of {a, b, c}
-    h1[1] = at least 2 of {a, b, c}
-    |--- any of {h1[0], h1[1]}
+    |--- h1[0]
     |   |--- class: yes
     |--- otherwise
     |   |--- class: no

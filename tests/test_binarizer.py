@@ -99,7 +99,7 @@ def test_pandas_output_and_pipeline_with_rules():
         InputBinarizer().set_output(transform="pandas"),
         PrunedMLPClassifier(hidden_layer_sizes=(3,), prune=("inputs",),
                             weight_levels="ternary", binarize_neurons=True,
-                            tolerance=0.05, random_state=0))
+                            tolerance=0.05, cv=None, random_state=0))
     pipe.fit(X, y)
     net = pipe[-1]
     assert list(net.feature_names_in_) == list(out.columns)

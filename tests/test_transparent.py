@@ -11,8 +11,10 @@ from sklearn_nnprune import PrunedMLPClassifier, PrunedMLPRegressor
 from sklearn_nnprune._network import backward, forward, output_delta, step_levels
 from sklearn_nnprune._solvers import fit_adam, fit_lbfgs
 
+# The paper's criterion: the training set must stay solved exactly.
+EXACT = dict(tolerance=0.0, noise_tolerance=0.0, cv=None)
 TRANSPARENT = dict(hidden_layer_sizes=(4,), prune=("inputs",), weight_levels="ternary",
-                   binarize_neurons=True, tolerance=0.0)
+                   binarize_neurons=True, **EXACT)
 
 
 def boolean_task(rule, seed, n=200, n_features=10):
@@ -76,11 +78,26 @@ def test_boolean_task_becomes_transparent(rule, seed):
     assert kinds.index("levels") < kinds.index("binarize")
 
 
+@pytest.mark.parametrize("seed", [0, 1])
+def test_boolean_task_with_the_cross_fitted_criterion(seed):
+    # cv=3 networks share which weights are fixed, removed and thresholded; the
+    # final network, retrained on all the data, keeps the first one's levels.
+    X, y = boolean_task("andor", seed)
+    params = dict(TRANSPARENT, cv=3)
+    clf = PrunedMLPClassifier(random_state=seed, **params).fit(X, y)
+    assert np.flatnonzero(clf.support_).tolist() == [0, 1, 2]
+    assert_array_equal(clf.predict(X), y)
+    assert all_quantized(clf)
+    assert_on_levels(clf, base=[-1.0, 0.0, 1.0])
+    for steps, alive in zip(clf.binary_neurons_, alive_neurons(clf)):
+        assert_array_equal(steps, alive)
+
+
 def test_fan_in_cap_with_levels_gives_at_least_m_of_k():
     X, y = boolean_task("2of3", 0)
     clf = PrunedMLPClassifier(hidden_layer_sizes=(4,), prune=("inputs", "synapses"),
                               max_fan_in=3, weight_levels="ternary",
-                              binarize_neurons=True, tolerance=0.0,
+                              binarize_neurons=True, **EXACT,
                               random_state=0).fit(X, y)
     assert all((M.sum(axis=0) <= 3).all() for M in clf.masks_)
     assert all_quantized(clf)
@@ -103,7 +120,7 @@ def test_fan_in_cap_with_levels_gives_at_least_m_of_k():
 def test_coefs_take_the_declared_scaled_levels(levels, base):
     X, y = scaled_classification()
     clf = PrunedMLPClassifier(hidden_layer_sizes=(3,), prune=(), weight_levels=levels,
-                              tolerance=None, random_state=0).fit(X, y)
+                              tolerance=None, cv=None, random_state=0).fit(X, y)
     assert all_quantized(clf)
     assert_on_levels(clf, base=base)
     if levels == "binary":
@@ -116,7 +133,7 @@ def test_coefs_take_an_explicit_sequence_of_levels():
     X, y = scaled_classification(1)
     levels = [2.0, -0.5, 0.0, 0.5, -2.0]
     clf = PrunedMLPClassifier(hidden_layer_sizes=(3,), prune=(), weight_levels=levels,
-                              tolerance=None, random_state=0).fit(X, y)
+                              tolerance=None, cv=None, random_state=0).fit(X, y)
     assert all_quantized(clf)
     for G in clf.weight_levels_:
         assert_array_equal(G, np.tile(np.sort(levels), (G.shape[0], 1)))
@@ -130,7 +147,7 @@ def test_regressor_levels_are_in_units_of_y():
     y = 1000.0 * np.tanh(2 * X[:, 0]) + 5000.0
     levels = [-1000.0, -2.0, -1.0, 0.0, 1.0, 2.0, 1000.0]
     reg = PrunedMLPRegressor(hidden_layer_sizes=(3,), prune=(), weight_levels=levels,
-                             tolerance=None, random_state=0).fit(X, y)
+                             tolerance=None, cv=None, random_state=0).fit(X, y)
     assert all_quantized(reg)
     assert reg.support_[0]
     assert np.isin(np.concatenate([W.ravel() for W in reg.coefs_]), levels).all()
@@ -147,6 +164,7 @@ def test_quantization_never_disconnects_the_network():
     # leave no input. Those steps are refused even with tolerance=None.
     reg = PrunedMLPRegressor(hidden_layer_sizes=(2,), prune=(),
                              weight_levels=[-1e6, 0.0, 1e6], tolerance=None,
+                             cv=None,
                              random_state=0).fit(X, y)
     assert reg.support_.any() and reg.n_neurons_ >= 1
     refused = [h for h in reg.pruning_history_
@@ -160,20 +178,20 @@ def test_quantization_stops_when_the_criterion_fails():
     X = X[:, :4]
     # Levels far too small for the weights this task needs.
     clf = PrunedMLPClassifier(hidden_layer_sizes=(3,), prune=(),
-                              weight_levels=[-1e-3, 1e-3], tolerance=0.0,
+                              weight_levels=[-1e-3, 1e-3], **EXACT,
                               random_state=0).fit(X, y)
     steps = [h for h in clf.pruning_history_ if h["kind"] == "levels"]
     assert steps and not steps[-1]["accepted"]
     assert not all_quantized(clf)
     assert_on_levels(clf)
     assert clf.score_ >= clf.baseline_score_
-    assert clf.score(X, y) == clf.score_
+    assert clf.score(X, y) == pytest.approx(clf.score_)
 
 
 def test_tolerance_none_quantizes_and_binarizes_fully():
     X, y = scaled_classification()
     clf = PrunedMLPClassifier(hidden_layer_sizes=(3,), prune=(), weight_levels="ternary",
-                              binarize_neurons=True, tolerance=None,
+                              binarize_neurons=True, tolerance=None, cv=None,
                               random_state=0).fit(X, y)
     assert all_quantized(clf)
     for steps, alive in zip(clf.binary_neurons_, alive_neurons(clf)):
@@ -186,7 +204,7 @@ def test_adam_keeps_fixed_weights_on_levels():
     X, y = scaled_classification()
     clf = PrunedMLPClassifier(hidden_layer_sizes=(3,), prune=(), solver="adam",
                               max_iter=50, retrain_iter=5, weight_levels="ternary",
-                              tolerance=None, random_state=0).fit(X, y)
+                              tolerance=None, cv=None, random_state=0).fit(X, y)
     assert all_quantized(clf)
     assert_on_levels(clf, base=[-1.0, 0.0, 1.0])
 
@@ -196,7 +214,7 @@ def test_adam_keeps_fixed_weights_on_levels():
 def test_binarized_neurons_output_two_levels(activation):
     X, y = boolean_task("andor", 2)
     clf = PrunedMLPClassifier(hidden_layer_sizes=(3,), prune=(), activation=activation,
-                              binarize_neurons=True, tolerance=None,
+                              binarize_neurons=True, tolerance=None, cv=None,
                               random_state=0).fit(X, y)
     assert all(s.all() for s in clf.binary_neurons_)
     acts = forward(X, clf.coefs_, clf.intercepts_, activation, "logistic",
@@ -212,7 +230,7 @@ def test_binarization_kept_only_where_the_criterion_holds():
     X = rng.uniform(-2, 2, (150, 2))
     y = np.sin(2 * X[:, 0]) + 0.5 * X[:, 1]
     reg = PrunedMLPRegressor(hidden_layer_sizes=(4,), prune=(), binarize_neurons=True,
-                             tolerance=0.0, random_state=0).fit(X, y)
+                             **EXACT, random_state=0).fit(X, y)
     entries = [h for h in reg.pruning_history_ if h["kind"] == "binarize"]
     assert len(entries) == 4
     accepted = {h["removed"][0] for h in entries if h["accepted"]}
@@ -311,10 +329,10 @@ def test_defaults_leave_the_network_smooth():
     assert {h["kind"] for h in clf.pruning_history_} <= {"inputs", "neurons", "synapses"}
 
 
-# Small settings keep the common checks fast.
+# Small settings (and one network, cv=None) keep the common checks fast.
 _SMALL = dict(hidden_layer_sizes=(2,), max_iter=50, retrain_iter=5, accumulate=1,
-              prune=("inputs",), weight_levels="ternary", binarize_neurons=True,
-              random_state=0)
+              cv=None, prune=("inputs",), weight_levels="ternary",
+              binarize_neurons=True, random_state=0)
 
 
 @parametrize_with_checks([PrunedMLPClassifier(**_SMALL), PrunedMLPRegressor(**_SMALL)])
