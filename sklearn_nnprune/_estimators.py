@@ -727,7 +727,9 @@ class PrunedMLPClassifier(ClassifierMixin, _BasePrunedMLP):
         to its weights. A sequence: exactly these values. Levels are in the units
         of ``coefs_``; a weight fixed to 0 is a removed synapse. Weights are fixed
         step by step, those whose rounding changes the loss least first, the others
-        retrained, for as long as the criterion holds (see ``tolerance``).
+        retrained, for as long as the criterion holds (see ``tolerance``). With
+        ``cv``, the fold networks fix the same weights and the final network,
+        retrained on all the data, keeps the first fold network's levels.
     binarize_neurons : bool, default=False
         After pruning and quantization, replace the activation of hidden neurons,
         one at a time, by a threshold (step) function wherever the criterion still

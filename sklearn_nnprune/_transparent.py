@@ -15,6 +15,11 @@ Levels are declared in the original units of ``coefs_`` (units of X for the firs
 layer, of y for the regressor's output layer), while the network trains in
 standardized units: an internal weight is ``W = coefs_ * factor`` with a factor per
 element (see ``_unit_factors``), so each element has its own grid internally.
+
+With the cross-fitted criterion (``cv``) the networks of the folds share one
+structure: which weights are fixed, which are removed (level 0, by majority over
+the folds) and which neurons are thresholds; each keeps its own weights and
+per-neuron scales, and the fitted network continues the first fold's.
 """
 
 import numbers

@@ -152,7 +152,7 @@ def evaluate_text(text, X, feature_names):
 
 
 # ------------------------------------------------------------------- tests
-@pytest.mark.parametrize("seed", [0, 1, 2, 3, 4])
+@pytest.mark.parametrize("seed", [0, 1, 2])
 @pytest.mark.parametrize("rule", ["2of3", "andor"])
 def test_transparent_rule_is_stated_and_exact(rule, seed):
     X, y = boolean_task(rule, seed)
@@ -226,7 +226,7 @@ def test_rules_of_multiclass_and_regression():
     rng = np.random.RandomState(0)
     X = rng.normal(size=(150, 4))
     y = np.digitize(X[:, 0] + X[:, 1], [-0.5, 0.5])
-    clf = PrunedMLPClassifier(hidden_layer_sizes=(4,), binarize_neurons=True,
+    clf = PrunedMLPClassifier(hidden_layer_sizes=(4,), binarize_neurons=True, cv=None,
                               random_state=0).fit(X, y)
     rules = network_rules(clf, class_names=["low", "mid", "high"])
     assert rules["output"]["kind"] == "argmax"

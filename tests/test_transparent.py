@@ -330,8 +330,8 @@ def test_defaults_leave_the_network_smooth():
 
 
 # Small settings (and one network, cv=None) keep the common checks fast.
-_SMALL = dict(hidden_layer_sizes=(2,), max_iter=50, retrain_iter=5, accumulate=1,
-              cv=None, prune=("inputs",), weight_levels="ternary",
+_SMALL = dict(hidden_layer_sizes=(2,), max_iter=30, retrain_iter=3, accumulate=1,
+              cv=None, prune=("inputs",), prune_step=0.5, weight_levels="ternary",
               binarize_neurons=True, random_state=0)
 
 
