@@ -8,8 +8,9 @@ from sklearn.utils._param_validation import InvalidParameterError
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from sklearn_nnprune import PrunedMLPClassifier, PrunedMLPRegressor
-from sklearn_nnprune._network import backward, forward, output_delta, step_levels
-from sklearn_nnprune._solvers import fit_adam, fit_lbfgs
+from sklearn_nnprune._network import (backward, forward, loss_and_gradients,
+                                      output_delta, step_levels)
+from sklearn_nnprune._solvers import _Evaluator, fit_adam, fit_lbfgs
 
 # The paper's criterion: the training set must stay solved exactly.
 EXACT = dict(tolerance=0.0, noise_tolerance=0.0, cv=None)
@@ -255,6 +256,28 @@ def test_step_units_in_forward_and_backward():
     assert (deltas[0][:, ~steps[0]] != 0).any()
     with pytest.raises(ValueError, match="no threshold version"):
         step_levels("identity")
+
+
+@pytest.mark.parametrize("activation", ["tanh", "relu"])
+def test_solver_evaluator_agrees_with_the_network_on_step_units(activation):
+    # The solvers' buffered loss and gradients are those of _network's functions,
+    # threshold neurons included (relu's derivative is 1 where the step is high).
+    rng = np.random.RandomState(1)
+    X, Y = rng.normal(size=(25, 3)), (rng.rand(25, 1) > 0.5).astype(float)
+    coefs = [rng.normal(size=(3, 4)), rng.normal(size=(4, 1))]
+    intercepts = [rng.normal(size=4), rng.normal(size=1)]
+    masks = [np.ones((3, 4), bool), np.ones((4, 1), bool)]
+    steps = [np.array([True, False, True, True])]
+    evaluate = _Evaluator(masks, 25, activation, "logistic", 0.1, step_units=steps)
+    loss = evaluate(X, Y, coefs, intercepts)
+    ref = loss_and_gradients(X, Y, coefs, intercepts, masks, 0.1, activation, "logistic",
+                             steps)
+    assert loss == pytest.approx(ref[0], rel=1e-12)
+    for got, want in zip(evaluate.coef_grads + evaluate.intercept_grads, ref[1] + ref[2]):
+        assert_allclose(got, want, rtol=1e-12, atol=1e-15)
+    # Into a threshold neuron only the L2 penalty pulls: alpha * W / n.
+    assert_allclose(evaluate.coef_grads[0][:, steps[0]], 0.1 * coefs[0][:, steps[0]] / 25,
+                    rtol=1e-12)
 
 
 @pytest.mark.parametrize("solver", [fit_lbfgs, fit_adam])
