@@ -147,8 +147,11 @@ def test_regressor_levels_are_in_units_of_y():
     X = rng.uniform(-1, 1, (120, 3))
     y = 1000.0 * np.tanh(2 * X[:, 0]) + 5000.0
     levels = [-1000.0, -2.0, -1.0, 0.0, 1.0, 2.0, 1000.0]
-    reg = PrunedMLPRegressor(hidden_layer_sizes=(3,), prune=(), weight_levels=levels,
-                             tolerance=None, cv=None, random_state=0).fit(X, y)
+    # One neuron: y = 5000 + 1000 tanh(2 x0) needs an output weight of 1000 (units
+    # of y) and an input weight of 2 (units of x0).
+    reg = PrunedMLPRegressor(hidden_layer_sizes=(1,), prune=(), weight_levels=levels,
+                             alpha=1e-4, tolerance=None, cv=None,
+                             random_state=0).fit(X, y)
     assert all_quantized(reg)
     assert reg.support_[0]
     assert np.isin(np.concatenate([W.ravel() for W in reg.coefs_]), levels).all()
