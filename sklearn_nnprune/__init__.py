@@ -6,24 +6,29 @@ minimal structure that still solves the task.
 """
 
 from . import datasets
+from ._binarizer import InputBinarizer
 from ._committee import MinimalNetworkCommittee
 from ._estimators import PrunedMLPClassifier, PrunedMLPRegressor
 from ._inspect import sensitivity_indicators
 from ._model_selection import fewest_within_noise
 from ._report import input_report
+from ._rules import export_text, network_rules
 from ._selector import NetworkInputSelector
 from . import plot
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "InputBinarizer",
     "MinimalNetworkCommittee",
     "NetworkInputSelector",
     "PrunedMLPClassifier",
     "PrunedMLPRegressor",
     "datasets",
+    "export_text",
     "fewest_within_noise",
     "input_report",
+    "network_rules",
     "plot",
     "sensitivity_indicators",
 ]

@@ -25,6 +25,7 @@ from ._pruning import (cascade, is_viable, remove_inputs, remove_neurons,
                        remove_synapses, resolve_count)
 from ._sensitivity import average_sensitivities
 from ._solvers import fit_adam, fit_lbfgs
+from ._transparent import _TransparentMixin
 
 PRUNABLE_KINDS = ("inputs", "neurons", "synapses")
 # At batch size 1, how many further candidates in rank order are tried before a
@@ -47,13 +48,16 @@ def _blas_limit(threads):
 
 
 class _Net:
-    """One network: weights, masks and the last points of its training trajectory."""
+    """One network: weights, masks and the last points of its training trajectory;
+    ``frozen`` (weights fixed to a level) and ``steps`` (threshold neurons) stay None
+    until the transparency phases set them."""
 
-    __slots__ = ("coefs", "intercepts", "masks", "snapshots")
+    __slots__ = ("coefs", "intercepts", "masks", "snapshots", "frozen", "steps")
 
-    def __init__(self, coefs, intercepts, masks, snapshots):
+    def __init__(self, coefs, intercepts, masks, snapshots, frozen=None, steps=None):
         self.coefs, self.intercepts, self.masks = coefs, intercepts, masks
         self.snapshots = snapshots
+        self.frozen, self.steps = frozen, steps
 
 
 class _Fold:
@@ -78,7 +82,7 @@ class _State:
         return self.nets[0].masks
 
 
-class _BasePrunedMLP(BaseEstimator):
+class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
     """Common machinery of the pruned classifier and regressor."""
 
     _parameter_constraints = {
@@ -217,16 +221,15 @@ class _BasePrunedMLP(BaseEstimator):
                                  f"{'of every class' if self._is_classifier_task() else ''}"
                                  f"; the smallest count is {smallest}. Lower cv or set "
                                  "cv=None.")
-        if self.weight_levels is not None or self.binarize_neurons:
-            raise ValueError("weight_levels and binarize_neurons are not available yet "
-                             "in this version; leave them at None and False.")
+        self._check_transparency(hidden)
         return hidden, prune
 
     # ---------------------------------------------------------------- training
-    def _train(self, X, Y, coefs, intercepts, masks, max_iter, rng):
+    def _train(self, X, Y, coefs, intercepts, masks, max_iter, rng, frozen=None,
+               steps=None):
         kw = dict(alpha=self.alpha, hidden_activation=self.activation,
                   output_activation=self._output_activation, max_iter=max_iter,
-                  n_snapshots=self.accumulate)
+                  n_snapshots=self.accumulate, frozen=frozen, step_units=steps)
         if self.solver == "lbfgs":
             # scipy's L-BFGS-B step works on short vectors: with several BLAS threads
             # its time is thread start-up (4x slower on 2 cores). Only products over
@@ -257,7 +260,8 @@ class _BasePrunedMLP(BaseEstimator):
         targets, outputs = [], []
         for net, fold in zip(state.nets, folds):
             outputs.append(predict_output(fold.X_val, net.coefs, net.intercepts,
-                                          self.activation, self._output_activation))
+                                          self.activation, self._output_activation,
+                                          net.steps))
             targets.append(fold.y_val)
         return self._score_contributions(np.concatenate(targets), np.concatenate(outputs))
 
@@ -321,7 +325,9 @@ class _BasePrunedMLP(BaseEstimator):
         scale[scale < 10 * np.finfo(float).eps * np.maximum(1.0, np.abs(self._x_mean))] = 1.0
         self._x_scale = scale
         Xs = (X - self._x_mean) / self._x_scale
-        if prune:
+        # Quantization and binarization are criterion-driven too.
+        simplify = bool(prune) or self.weight_levels is not None or self.binarize_neurons
+        if simplify:
             folds = self._make_folds(Xs, Y, y_raw, rng)
         else:
             # Nothing to prune, no criterion to score: one network on all the data.
@@ -349,15 +355,23 @@ class _BasePrunedMLP(BaseEstimator):
         for kind in PRUNABLE_KINDS:
             if kind in prune:
                 state = self._prune_kind(kind, state, ctx)
+        # Logically transparent network (METHOD.md 6.5-6.6): levels, then thresholds.
+        if self.weight_levels is not None:
+            state = self._quantize(state, ctx)
+        if self.binarize_neurons:
+            state = self._binarize(state, ctx)
         self.score_ = float(self._criterion_contributions(state, folds).sum())
 
         final = state.nets[0]
-        if prune and (len(folds) > 1 or self.validation_fraction is not None):
+        if simplify and (len(folds) > 1 or self.validation_fraction is not None):
             # The structure was chosen out of sample; the weights use all the data.
             coefs, intercepts, info = self._train(Xs, Y, final.coefs, final.intercepts,
-                                                  final.masks, self.max_iter, rng)
-            final = _Net(coefs, intercepts, final.masks, info["snapshots"])
+                                                  final.masks, self.max_iter, rng,
+                                                  final.frozen, final.steps)
+            final = _Net(coefs, intercepts, final.masks, info["snapshots"], final.frozen,
+                         final.steps)
         self._set_fitted(final, Xs, Y)
+        self._set_transparent_fitted(final, X)
         return self
 
     # ---------------------------------------------------------- pruning loop
@@ -398,7 +412,7 @@ class _BasePrunedMLP(BaseEstimator):
         if self.reference == "zero" or len(net.coefs) == 1:
             return [np.zeros(M.shape[1]) for M in net.masks[:-1]]
         acts = forward(X, net.coefs, net.intercepts, self.activation,
-                       self._output_activation)
+                       self._output_activation, net.steps)
         return [a.mean(axis=0) for a in acts[1:-1]]
 
     def _indicators(self, kind, net, X, Y, neuron_reference=None):
@@ -507,7 +521,7 @@ class _BasePrunedMLP(BaseEstimator):
         names = getattr(self, "feature_names_in_", None)
         if kind == "inputs":
             return str(names[key]) if names is not None else f"x{key}"
-        if kind == "neurons":
+        if kind in ("neurons", "binarize"):
             return f"h{key[0]}[{key[1]}]"
         layer, i, j = key
         src = (str(names[i]) if names is not None else f"x{i}") if layer == 0 \
@@ -600,7 +614,7 @@ class _BasePrunedMLP(BaseEstimator):
         check_is_fitted(self)
         X = validate_data(self, X, reset=False, dtype=np.float64)
         return predict_output(X, self.coefs_, self.intercepts_, self.activation,
-                              self._output_activation)
+                              self._output_activation, self._step_units())
 
     @property
     def _n_weight_layers(self):
@@ -676,7 +690,9 @@ class PrunedMLPClassifier(ClassifierMixin, _BasePrunedMLP):
         Cap on the incoming synapses of every neuron (uniform simplification).
     tolerance : float or None, default=0.0
         How far the criterion score (accuracy) may fall below the unpruned
-        network's, on top of the noise allowance. None: prune only down to the caps.
+        network's, on top of the noise allowance. None: prune only down to the caps,
+        and quantize and binarize fully (``weight_levels``, ``binarize_neurons``)
+        whatever the quality.
     noise_tolerance : float, default=1.0
         Further allowance in standard errors of the paired difference of the
         per-sample scores of the candidate and the unpruned network (the
@@ -704,9 +720,23 @@ class PrunedMLPClassifier(ClassifierMixin, _BasePrunedMLP):
         Count (int) or fraction (float) of the remaining candidates removed in one
         step; a rejected step is halved until it is accepted or has size 1.
     weight_levels : None, "binary", "ternary", int or sequence, default=None
-        Reduced precision of the weights (logically transparent networks).
+        Reduced precision of the weights, applied after pruning (logically
+        transparent networks). "binary": each neuron's incoming weights take the
+        values {-s, +s}; "ternary": {-s, 0, +s}; an int n: n evenly spaced values
+        from -s to +s; the scale s of each neuron (column of ``coefs_``) is fitted
+        to its weights. A sequence: exactly these values. Levels are in the units
+        of ``coefs_``; a weight fixed to 0 is a removed synapse. Weights are fixed
+        step by step, those whose rounding changes the loss least first, the others
+        retrained, for as long as the criterion holds (see ``tolerance``). With
+        ``cv``, the fold networks fix the same weights and the final network,
+        retrained on all the data, keeps the first fold network's levels.
     binarize_neurons : bool, default=False
-        Replace hidden activations by threshold functions where the criterion holds.
+        After pruning and quantization, replace the activation of hidden neurons,
+        one at a time, by a threshold (step) function wherever the criterion still
+        holds. A threshold neuron outputs the limits of its activation's range
+        ({-1, 1} for "tanh" and "rational", {0, 1} for "logistic" and "relu"; not
+        available for "identity"). Together with ``weight_levels`` it makes each
+        neuron read "at least m of k conditions" (:func:`export_text`).
     random_state : int, RandomState instance or None, default=None
         Seeds weight initialization, the validation split and adam's shuffling.
     verbose : int, default=0
@@ -730,6 +760,15 @@ class PrunedMLPClassifier(ClassifierMixin, _BasePrunedMLP):
         Inputs the pruned network still uses.
     n_inputs_, n_neurons_, n_synapses_ : int
         Size of the pruned structure (inputs, hidden neurons, nonzero weights).
+    weight_levels_ : list of ndarray or None
+        With ``weight_levels``: per layer, an array of shape (n_units, n_levels)
+        with the values the incoming weights of each unit may take, in the units
+        of ``coefs_``. None without.
+    quantized_ : list of ndarray of bool
+        Shaped like ``coefs_``: True = the weight is fixed to one of its levels
+        (all True where ``masks_`` is, when quantization went to the end).
+    binary_neurons_ : list of ndarray of bool
+        One array per hidden layer: True = threshold neuron.
     feature_importances_ : ndarray of shape (n_features_in_,)
         Sensitivity of the loss to each input, normalized to sum to 1 (0 for
         removed inputs).
@@ -739,7 +778,9 @@ class PrunedMLPClassifier(ClassifierMixin, _BasePrunedMLP):
         network is trained on all the data and both are its training accuracy.
     pruning_history_ : list of dict
         One entry per attempted step: step, kind, removed, n_removed, accepted,
-        forced, score, n_inputs, n_neurons, n_synapses.
+        forced, score, n_inputs, n_neurons, n_synapses. Kind "levels": the
+        synapses in "removed" were fixed to their levels; kind "binarize": the
+        neuron in "removed" was made a threshold neuron.
     n_iter_ : int
         Iterations of the first training.
     loss_curve_ : list of float
@@ -757,6 +798,12 @@ class PrunedMLPClassifier(ClassifierMixin, _BasePrunedMLP):
     A removed synapse w_ij is ranked by the sum over samples of the first-order
     estimate of the change of the loss, ``chi_s = |delta_j,s a_i,s w_ij|``; an
     input or neuron with value v and reference v* by ``|dh_s/dv (v_s - v*)|``.
+    Quantization ranks a weight the same way with its nearest level as v*, and
+    binarization a neuron with the threshold's output as the per-sample v*.
+    A threshold neuron has a zero derivative, so the weights feeding only
+    threshold neurons stop learning once binarized; ``feature_importances_`` are
+    measured on the smooth network (threshold neurons counted with their
+    activation).
 
     References
     ----------
@@ -901,7 +948,8 @@ class PrunedMLPRegressor(RegressorMixin, _BasePrunedMLP):
         Cap on the incoming synapses of every neuron.
     tolerance : float or None, default=0.0
         How far R^2 on the criterion data may fall below the unpruned network's,
-        on top of the noise allowance. None: prune only down to the caps.
+        on top of the noise allowance. None: prune only down to the caps; quantize
+        and binarize fully.
     noise_tolerance : float, default=1.0
         Allowance in standard errors of the paired per-sample score difference.
     validation_fraction : float or None, default=None
@@ -918,7 +966,8 @@ class PrunedMLPRegressor(RegressorMixin, _BasePrunedMLP):
     prune_step : int or float, default=0.25
         Count or fraction of the remaining candidates removed in one step.
     weight_levels : None, "binary", "ternary", int or sequence, default=None
-        Reduced precision of the weights.
+        Reduced precision of the weights, as in :class:`PrunedMLPClassifier`; the
+        output layer's levels are in units of y.
     binarize_neurons : bool, default=False
         Threshold hidden neurons where the criterion holds.
     random_state : int, RandomState instance or None, default=None
@@ -936,6 +985,12 @@ class PrunedMLPRegressor(RegressorMixin, _BasePrunedMLP):
         Weights in the original units of X and y; removed synapses are exactly 0.
     masks_ : list of ndarray of bool
         True = synapse present.
+    weight_levels_ : list of ndarray or None
+        Values the incoming weights of each unit may take (with ``weight_levels``).
+    quantized_ : list of ndarray of bool
+        True = weight fixed to one of its levels.
+    binary_neurons_ : list of ndarray of bool
+        One array per hidden layer: True = threshold neuron.
     support_ : ndarray of bool of shape (n_features_in_,)
         Inputs kept.
     n_inputs_, n_neurons_, n_synapses_ : int

@@ -80,10 +80,13 @@ def activation_derivative(a, name):
     raise ValueError(f"unknown activation {name!r}")
 
 
-def forward(X, coefs, intercepts, hidden_activation, output_activation):
+def forward(X, coefs, intercepts, hidden_activation, output_activation, step_units=None):
     """Activations of every layer, input included: ``[X, a_1, ..., a_out]``.
 
     ``hidden_activation`` is a name or a list with one name per hidden layer.
+    ``step_units`` (None or one boolean array per hidden layer) marks threshold
+    neurons: they output the high level of :func:`step_levels` where their input
+    z >= 0 and the low level elsewhere.
     """
     names = _hidden_names(hidden_activation, len(coefs) - 1)
     activations = [X]
@@ -92,9 +95,31 @@ def forward(X, coefs, intercepts, hidden_activation, output_activation):
     for l, (W, b) in enumerate(zip(coefs, intercepts)):
         z = a @ W
         z += b
+        steps = _steps_of(step_units, l, last)
+        fire = z[:, steps] >= 0.0 if steps is not None else None
         a = activate(z, names[l] if l < last else output_activation, out=z)
+        if steps is not None:
+            low, high = step_levels(names[l])
+            a[:, steps] = np.where(fire, high, low)
         activations.append(a)
     return activations
+
+
+def step_levels(name):
+    """(low, high) outputs of a threshold neuron replacing activation ``name``:
+    the limits of the activation's range, {0, 1} for the unbounded relu."""
+    if name in ("tanh", "rational", "step"):
+        return -1.0, 1.0
+    if name in ("logistic", "relu"):
+        return 0.0, 1.0
+    raise ValueError(f"activation {name!r} has no threshold version")
+
+
+def _steps_of(step_units, layer, last):
+    # Indices of the threshold neurons of weight layer ``layer`` (None: none).
+    if step_units is None or layer >= last or not np.any(step_units[layer]):
+        return None
+    return np.flatnonzero(step_units[layer])
 
 
 def _hidden_names(hidden_activation, n_hidden):
@@ -119,11 +144,12 @@ def output_delta(Y, P):
     return P - Y
 
 
-def backward(activations, coefs, delta_out, hidden_activation):
+def backward(activations, coefs, delta_out, hidden_activation, step_units=None):
     """Per-sample back-propagated errors ``deltas[l] = dh_s / dz_{l+1}``.
 
     Returns a list shaped like ``activations[1:]``; ``deltas[l]`` has shape
-    (n_samples, n_units_{l+1}).
+    (n_samples, n_units_{l+1}). Threshold neurons (``step_units``) have a zero
+    derivative: nothing behind them learns through them.
     """
     names = _hidden_names(hidden_activation, len(coefs) - 1)
     deltas = [None] * len(coefs)
@@ -131,6 +157,9 @@ def backward(activations, coefs, delta_out, hidden_activation):
     for l in range(len(coefs) - 1, 0, -1):
         d = deltas[l] @ coefs[l].T
         d *= activation_derivative(activations[l], names[l - 1])
+        steps = _steps_of(step_units, l - 1, len(coefs) - 1)
+        if steps is not None:
+            d[:, steps] = 0.0
         deltas[l - 1] = d
     return deltas
 
@@ -145,17 +174,17 @@ def signal_gradients(deltas, coefs):
 
 
 def loss_and_gradients(X, Y, coefs, intercepts, masks, alpha, hidden_activation,
-                       output_activation):
+                       output_activation, step_units=None):
     """Mean loss with L2 penalty and its gradients (masked weights get 0 gradient).
 
     loss = mean_s h_s + alpha / (2 n) * sum ||W||^2, as in scikit-learn's MLP.
     """
     n = X.shape[0]
-    acts = forward(X, coefs, intercepts, hidden_activation, output_activation)
+    acts = forward(X, coefs, intercepts, hidden_activation, output_activation, step_units)
     P = acts[-1]
     loss = sample_losses(Y, P, output_activation).mean()
     loss += 0.5 * alpha / n * sum(np.vdot(W, W) for W in coefs)
-    deltas = backward(acts, coefs, output_delta(Y, P), hidden_activation)
+    deltas = backward(acts, coefs, output_delta(Y, P), hidden_activation, step_units)
     coef_grads, intercept_grads = [], []
     for a, d, W, M in zip(acts[:-1], deltas, coefs, masks):
         g = a.T @ d
@@ -167,8 +196,12 @@ def loss_and_gradients(X, Y, coefs, intercepts, masks, alpha, hidden_activation,
     return loss, coef_grads, intercept_grads
 
 
-def predict_output(X, coefs, intercepts, hidden_activation, output_activation):
+def predict_output(X, coefs, intercepts, hidden_activation, output_activation,
+                   step_units=None):
     """Network output only, without keeping the intermediate activations."""
+    if step_units is not None:
+        return forward(X, coefs, intercepts, hidden_activation, output_activation,
+                       step_units)[-1]
     names = _hidden_names(hidden_activation, len(coefs) - 1)
     a = X
     last = len(coefs) - 1

@@ -41,7 +41,7 @@ def _synapse_indicator(A, D, W, reference, how):
 def sensitivities(X, Y, coefs, intercepts, hidden_activation, output_activation, *,
                   kinds=("inputs", "neurons", "synapses"), how="sum",
                   input_reference=None, neuron_reference=None,
-                  synapse_reference=None):
+                  synapse_reference=None, step_units=None):
     """Sensitivity indicators of the network's elements on the data (X, Y).
 
     Parameters
@@ -61,10 +61,13 @@ def sensitivities(X, Y, coefs, intercepts, hidden_activation, output_activation,
     input_reference : ndarray of shape (n_features,) or None
         Value x_i* each input takes when removed (None: 0).
     neuron_reference : list of ndarray or None
-        Value a_j* of each hidden neuron when removed, one array per hidden layer
+        Value a_j* of each hidden neuron when removed, one array per hidden layer,
+        of shape (n_units,) or, for per-sample references, (n_samples, n_units)
         (None: 0).
     synapse_reference : list of ndarray or None
         Value each weight takes when removed or rounded (None: 0).
+    step_units : list of ndarray of bool or None
+        Threshold neurons of each hidden layer (see ``_network.forward``).
 
     Returns
     -------
@@ -73,8 +76,9 @@ def sensitivities(X, Y, coefs, intercepts, hidden_activation, output_activation,
         hidden layer; ``"synapses"``: list shaped like ``coefs``.
     """
     kinds = set(kinds)
-    acts = forward(X, coefs, intercepts, hidden_activation, output_activation)
-    deltas = backward(acts, coefs, output_delta(Y, acts[-1]), hidden_activation)
+    acts = forward(X, coefs, intercepts, hidden_activation, output_activation, step_units)
+    deltas = backward(acts, coefs, output_delta(Y, acts[-1]), hidden_activation,
+                      step_units)
     result = {}
     if "inputs" in kinds or "neurons" in kinds:
         grads = signal_gradients(deltas, coefs)

@@ -17,7 +17,7 @@ from collections import deque
 import numpy as np
 import scipy.optimize
 
-from ._network import activate, activation_derivative, sample_losses
+from ._network import activate, activation_derivative, sample_losses, step_levels
 
 
 def active_units(masks):
@@ -45,11 +45,18 @@ def _flat_views(theta, masks):
 
 
 class _Packer:
-    """Maps the active weights and biases to one flat vector and back."""
+    """Maps the active weights and biases to one flat vector and back.
 
-    def __init__(self, masks):
-        self.masks = masks
+    Weights marked in ``frozen`` keep their values in ``coefs`` and are not packed.
+    """
+
+    def __init__(self, masks, frozen=None, coefs=None):
         self.units = active_units(masks)
+        self.base = None
+        if frozen is not None:
+            self.base = [np.where(M & F, W, 0.0) for W, M, F in zip(coefs, masks, frozen)]
+            masks = [M & ~F for M, F in zip(masks, frozen)]
+        self.masks = masks
         self.full = [bool(M.all()) for M in masks]
         # With every synapse present the packed vector is the plain concatenation of
         # the raveled weights and biases: it can be read through views, not copied.
@@ -71,7 +78,7 @@ class _Packer:
             if self.full[l]:
                 W = seg.reshape(M.shape)
             else:
-                W = np.zeros(M.shape)
+                W = np.zeros(M.shape) if self.base is None else self.base[l].copy()
                 W[M] = seg
             coefs.append(W)
         for l, u in enumerate(self.units):
@@ -113,12 +120,19 @@ class _Evaluator:
     """
 
     def __init__(self, masks, max_rows, hidden_activation, output_activation, alpha,
-                 dtype=np.float64):
+                 dtype=np.float64, step_units=None):
         self.masks = masks
         self.n_layers = len(masks)
         hidden = hidden_activation
         self.names = ([hidden] * (self.n_layers - 1) if isinstance(hidden, str)
                       else list(hidden))
+        # Threshold neurons (see _network.forward): indices and output levels per
+        # hidden layer, None where a layer has none.
+        self._steps = [None] * (self.n_layers - 1)
+        if step_units is not None:
+            self._steps = [np.flatnonzero(s) if np.any(s) else None for s in step_units]
+        self._step_levels = [step_levels(name) if st is not None else None
+                             for st, name in zip(self._steps, self.names)]
         self.output_activation = output_activation
         self.alpha = alpha
         widths = [M.shape[1] for M in masks]
@@ -222,7 +236,13 @@ class _Evaluator:
             z = self.acts[l][:n]
             np.matmul(acts[-1], W, out=z)
             z += b
+            steps = self._steps[l] if l < last else None
+            if steps is not None:
+                fire = z[:, steps] >= 0.0
             activate(z, self.names[l] if l < last else self.output_activation, out=z)
+            if steps is not None:
+                low, high = self._step_levels[l]
+                z[:, steps] = np.where(fire, high, low)
             acts.append(z)
         P = acts[-1]
         deltas = [d[:n] for d in self.deltas]
@@ -239,6 +259,8 @@ class _Evaluator:
             else:
                 np.matmul(deltas[l], W.T, out=deltas[l - 1])
             self._times_derivative(deltas[l - 1], acts[l], l - 1)
+            if self._steps[l - 1] is not None:  # a step has zero derivative
+                deltas[l - 1][:, self._steps[l - 1]] = 0.0
         for l in range(self.n_layers):
             np.matmul(acts[l].T, deltas[l], out=self.coef_grads[l])
             # d.mean(axis=0) is this sum and division, without np.mean's overhead.
@@ -273,17 +295,22 @@ def _one_hot_labels(Y):
 
 
 def fit_lbfgs(X, Y, coefs, intercepts, masks, *, alpha, hidden_activation,
-              output_activation, max_iter, tol=1e-6, n_snapshots=1, max_fun=15000):
+              output_activation, max_iter, tol=1e-6, n_snapshots=1, max_fun=15000,
+              frozen=None, step_units=None):
     """Minimize the penalized loss with scipy's L-BFGS-B over the active parameters.
+
+    ``frozen`` (None or boolean arrays shaped like ``coefs``) marks weights that
+    keep their values (quantized weights); ``step_units`` (None or one boolean
+    array per hidden layer) marks threshold neurons (see ``_network.forward``).
 
     Returns ``(coefs, intercepts, info)``; ``info`` holds ``n_iter``, ``loss``,
     ``loss_curve`` and ``snapshots`` (list of (coefs, intercepts)).
     """
-    packer = _Packer(masks)
+    packer = _Packer(masks, frozen, coefs)
     history = deque(maxlen=max(int(n_snapshots), 1))
     loss_curve = []
     evaluate = _Evaluator(masks, X.shape[0], hidden_activation, output_activation, alpha,
-                          dtype=np.result_type(X, *coefs))
+                          dtype=np.result_type(X, *coefs), step_units=step_units)
     labels = _one_hot_labels(Y) if output_activation == "softmax" else None
 
     def fun(theta):
@@ -331,9 +358,11 @@ def _copies(coefs, intercepts):
 def fit_adam(X, Y, coefs, intercepts, masks, *, alpha, hidden_activation,
              output_activation, max_iter, random_state, tol=1e-4, n_iter_no_change=10,
              batch_size=200, learning_rate=1e-3, beta_1=0.9, beta_2=0.999,
-             epsilon=1e-8, n_snapshots=1):
+             epsilon=1e-8, n_snapshots=1, frozen=None, step_units=None):
     """Mini-batch Adam; stops when the epoch loss has not improved by ``tol`` for
     ``n_iter_no_change`` epochs (early stopping on the training loss).
+
+    ``frozen`` and ``step_units`` are as in :func:`fit_lbfgs`.
 
     ``random_state`` is a numpy RandomState used to shuffle samples each epoch.
     Returns ``(coefs, intercepts, info)`` as :func:`fit_lbfgs`.
@@ -348,8 +377,10 @@ def fit_adam(X, Y, coefs, intercepts, masks, *, alpha, hidden_activation,
     coefs, intercepts = _flat_views(theta, masks)
     n_weights = sum(M.size for M in masks)
     weights_flat = theta[:n_weights]
-    evaluate = _Evaluator(masks, batch_size, hidden_activation, output_activation, alpha,
-                          dtype=dtype)
+    # Frozen weights are left out of the gradient mask: zero gradients, they stay put.
+    grad_masks = masks if frozen is None else [M & ~F for M, F in zip(masks, frozen)]
+    evaluate = _Evaluator(grad_masks, batch_size, hidden_activation, output_activation,
+                          alpha, dtype=dtype, step_units=step_units)
     grad = evaluate.grad
     # Masked weights get exactly zero gradients (and so do the biases of removed
     # neurons, whose errors are 0): their moments stay 0 and they never move.

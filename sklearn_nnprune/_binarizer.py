@@ -1,0 +1,183 @@
+"""InputBinarizer: continuous inputs turned into Boolean conditions (METHOD.md 6.7)."""
+
+from numbers import Integral
+
+import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
+from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
+from sklearn.utils._param_validation import Interval, RealNotInt
+from sklearn.utils.multiclass import type_of_target
+from sklearn.utils.validation import _check_feature_names_in, check_is_fitted, validate_data
+
+_REGRESSION_TARGETS = ("continuous", "continuous-multioutput")
+_CLASSIFICATION_TARGETS = ("binary", "multiclass", "multilabel-indicator",
+                           "multiclass-multioutput")
+
+
+def _simplest_between(low, high):
+    """The number with the fewest decimals in [low, high): every such threshold t
+    splits the same way (x <= low is below it, x >= high above), and a short one
+    reads better in a feature name."""
+    mid = low + (high - low) / 2.0
+    for decimals in range(18):
+        t = round(mid, decimals)
+        if low <= t < high:
+            return float(t)
+    return float(low)
+
+
+class InputBinarizer(TransformerMixin, BaseEstimator):
+    """Turn each continuous input into a Boolean condition ``x_i > t_i``.
+
+    The threshold of every continuous input is the split that best separates the
+    target on that input alone, as a decision stump finds it (Gini impurity for a
+    class target, squared error for a numeric one), moved to the shortest number
+    that splits the training data the same way. Inputs whose values are all 0 or 1
+    are Boolean already and pass through. The output has one 0/1 column per input,
+    named like ``"age > 42.5"``: in front of a pruned network, the network's rules
+    then speak of conditions on the user's own features (binarized inputs, Gorban
+    and Mirkes; METHOD.md section 6.7).
+
+    Parameters
+    ----------
+    min_samples_leaf : int or float, default=1
+        Fewest training samples on each side of a threshold (an int is a count, a
+        float a fraction of the samples), as in a decision tree.
+
+    Attributes
+    ----------
+    thresholds_ : ndarray of shape (n_features_in_,)
+        Threshold t_i of each input; 0.5 for the Boolean inputs, which pass
+        through unchanged.
+    boolean_inputs_ : ndarray of bool of shape (n_features_in_,)
+        Inputs that were Boolean (all values 0 or 1) during fit.
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during fit, when X has string column names.
+
+    See Also
+    --------
+    sklearn.preprocessing.Binarizer : Binarizes with one threshold given by the user.
+    sklearn.preprocessing.KBinsDiscretizer : Unsupervised binning.
+    PrunedMLPClassifier : A network to put after it.
+
+    Notes
+    -----
+    A threshold lies between the two neighbouring training values ``a < b`` that
+    the stump separates; any t in [a, b) gives the same split of the training data,
+    and the one with the fewest decimals is kept. An input with no possible split
+    (a constant) gets its value as threshold and becomes constant 0.
+
+    References
+    ----------
+    A. N. Gorban, E. M. Mirkes, "Artificial neural network pruning to extract
+    knowledge", arXiv:2005.06284 (2020).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_nnprune import InputBinarizer
+    >>> X = np.array([[25.0, 1], [38.0, 0], [47.0, 1], [61.0, 0]])
+    >>> y = np.array([0, 0, 1, 1])
+    >>> binarizer = InputBinarizer().fit(X, y)
+    >>> binarizer.get_feature_names_out(["age", "smoker"]).tolist()
+    ['age > 42', 'smoker']
+    >>> binarizer.transform(X)
+    array([[0., 1.],
+           [0., 0.],
+           [1., 1.],
+           [1., 0.]])
+    """
+
+    _parameter_constraints = {
+        "min_samples_leaf": [Interval(Integral, 1, None, closed="left"),
+                             Interval(RealNotInt, 0, 0.5, closed="right")],
+    }
+
+    def __init__(self, *, min_samples_leaf=1):
+        self.min_samples_leaf = min_samples_leaf
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y):
+        """Learn one threshold per continuous input from (X, y).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training inputs.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Target: class labels or numeric values.
+
+        Returns
+        -------
+        self : InputBinarizer
+            The fitted transformer.
+        """
+        X, y = validate_data(self, X, y, dtype=np.float64, multi_output=True,
+                             y_numeric=False)
+        target = type_of_target(y, input_name="y", raise_unknown=True)
+        if target in _REGRESSION_TARGETS:
+            stump = DecisionTreeRegressor(max_depth=1, random_state=0,
+                                          min_samples_leaf=self.min_samples_leaf)
+        elif target in _CLASSIFICATION_TARGETS:
+            stump = DecisionTreeClassifier(max_depth=1, random_state=0,
+                                           min_samples_leaf=self.min_samples_leaf)
+        else:
+            raise ValueError(f"InputBinarizer needs class labels or numeric targets; "
+                             f"got a target of type {target!r}.")
+        self.boolean_inputs_ = ((X == 0.0) | (X == 1.0)).all(axis=0)
+        thresholds = np.full(X.shape[1], 0.5)
+        # One stump per continuous input: a loop over features, not samples.
+        for i in np.flatnonzero(~self.boolean_inputs_):
+            x = X[:, i]
+            tree = stump.fit(x.reshape(-1, 1), y).tree_
+            if tree.node_count == 1:
+                thresholds[i] = x.max()
+                continue
+            split = tree.threshold[0]
+            thresholds[i] = _simplest_between(x[x <= split].max(), x[x > split].min())
+        self.thresholds_ = thresholds
+        return self
+
+    def transform(self, X):
+        """Boolean conditions ``x_i > t_i`` as 0/1 columns.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features_in_)
+            Inputs.
+
+        Returns
+        -------
+        X_bool : ndarray of shape (n_samples, n_features_in_)
+            1.0 where the condition holds, else 0.0.
+        """
+        check_is_fitted(self)
+        X = validate_data(self, X, reset=False, dtype=np.float64)
+        return (X > self.thresholds_).astype(np.float64)
+
+    def get_feature_names_out(self, input_features=None):
+        """Names of the conditions: ``"name > t"``, or the name of a Boolean input.
+
+        Parameters
+        ----------
+        input_features : array-like of str or None, default=None
+            Input feature names; None: ``feature_names_in_`` or "x0", "x1", ...
+
+        Returns
+        -------
+        feature_names_out : ndarray of str objects
+            One name per output column.
+        """
+        check_is_fitted(self)
+        names = _check_feature_names_in(self, input_features)
+        return np.asarray(
+            [name if boolean else f"{name} > {np.format_float_positional(t, trim='-')}"
+             for name, boolean, t in zip(names, self.boolean_inputs_, self.thresholds_)],
+            dtype=object)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.required = True
+        return tags

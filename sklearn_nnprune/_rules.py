@@ -1,0 +1,398 @@
+"""Verbal rules of a pruned network (METHOD.md section 7).
+
+A logically transparent network (few inputs, weights on a few levels, threshold
+neurons, Boolean inputs) reads layer by layer as "at least m of these k conditions
+hold", where a condition is an input, another neuron, or its negation. A network
+that is only partly simplified reads as signed weighted sums with rounded weights
+and thresholds in the original units of the features.
+
+:func:`network_rules` returns the rules in a structured form that can be evaluated
+exactly; :func:`export_text` prints them, in the manner of
+``sklearn.tree.export_text``.
+"""
+
+import numbers
+
+import numpy as np
+from sklearn.utils._param_validation import Interval, validate_params
+from sklearn.utils.validation import check_is_fitted
+
+from ._estimators import _BasePrunedMLP
+from ._network import step_levels
+
+# Relative tolerance under which condition weights count as equal (quantized
+# weights are exactly equal; this only absorbs the unit conversion's rounding).
+_EQUAL_RTOL = 1e-9
+
+
+def _check_estimator(estimator):
+    if not isinstance(estimator, _BasePrunedMLP):
+        raise TypeError("estimator must be a fitted PrunedMLPClassifier or "
+                        f"PrunedMLPRegressor, got {type(estimator).__name__}.")
+    check_is_fitted(estimator)
+
+
+def _names(estimator, feature_names, class_names):
+    if feature_names is None:
+        names = getattr(estimator, "feature_names_in_", None)
+        feature_names = ([str(n) for n in names] if names is not None
+                         else [f"x{i}" for i in range(estimator.n_features_in_)])
+    else:
+        feature_names = [str(n) for n in feature_names]
+        if len(feature_names) != estimator.n_features_in_:
+            raise ValueError(f"feature_names has {len(feature_names)} names but the "
+                             f"estimator has {estimator.n_features_in_} features.")
+    classes = getattr(estimator, "classes_", None)
+    if classes is None:
+        if class_names is not None:
+            raise ValueError("class_names applies only to a classifier; the estimator "
+                             f"is a {type(estimator).__name__}.")
+    elif class_names is None:
+        class_names = [str(c) for c in classes]
+    else:
+        class_names = [str(c) for c in class_names]
+        if len(class_names) != len(classes):
+            raise ValueError(f"class_names has {len(class_names)} names but the "
+                             f"estimator has {len(classes)} classes.")
+    return feature_names, class_names
+
+
+def _neuron_name(layer, j):
+    return f"h{layer}[{j}]"
+
+
+def _at_least(terms, bias, sources, strict):
+    """Rewrite ``sum w_i v_i + b >= 0`` (``> 0`` if strict) over two-valued sources
+    whose weights times value ranges have equal magnitudes as "at least m of"
+    conditions; None when the magnitudes differ."""
+    lows = np.array([sources[s][0] for s, _ in terms])
+    highs = np.array([sources[s][1] for s, _ in terms])
+    w = np.array([w for _, w in terms])
+    c = w * (highs - lows)
+    s = np.abs(c).max()
+    if s <= 0 or not np.allclose(np.abs(c), s, rtol=_EQUAL_RTOL, atol=0):
+        return None
+    negated = c < 0
+    # z = b + sum w lo + s * (count - #negated), count = conditions that hold.
+    z0 = bias + float(w @ lows) - s * negated.sum()
+    counts = np.arange(len(terms) + 1)
+    z = z0 + s * counts
+    holds = z > 0 if strict else z >= 0
+    m = int(counts[holds][0]) if holds.any() else len(terms) + 1
+    conditions = [(name, bool(neg)) for (name, _), neg in zip(terms, negated)]
+    # "at least m of C" is "not (at least k - m + 1 of not-C)": state the unit's
+    # complement when that has fewer negations (it reads better).
+    flipped = 2 * int(negated.sum()) > len(terms)
+    if flipped:
+        conditions = [(name, not neg) for name, neg in conditions]
+        m = len(terms) - m + 1
+    return conditions, m, flipped
+
+
+def network_rules(estimator, *, feature_names=None, class_names=None):
+    """The rules of a fitted pruned network in a structured, executable form.
+
+    Units are listed in the order in which they are computed; removed inputs,
+    neurons and synapses do not appear. The weights are those of ``coefs_`` and
+    ``intercepts_`` (original units of X, and of y for a regressor), unrounded.
+
+    Parameters
+    ----------
+    estimator : PrunedMLPClassifier or PrunedMLPRegressor
+        A fitted estimator.
+    feature_names : array-like of str of shape (n_features_in_,), default=None
+        Names of the inputs; None: ``feature_names_in_`` if the estimator was fitted
+        on a DataFrame, else "x0", "x1", ...
+    class_names : array-like of str of shape (n_classes,), default=None
+        Names of the classes in the order of ``classes_`` (classifier only); None:
+        ``classes_`` as strings.
+
+    Returns
+    -------
+    rules : dict
+        ``"inputs"``: list of dicts, one per input used, with ``name``, ``index``
+        (column of X) and ``values``: the pair (false value, true value) of a
+        two-valued (Boolean) input, None for a continuous one.
+
+        ``"neurons"``: list of dicts, one per hidden neuron kept, with ``name``
+        ("h1[0]"), ``layer``, ``index`` and ``kind``:
+
+        - "at_least": a threshold neuron that is true when at least ``min_true``
+          of its ``conditions`` hold; a condition is ``(source, negated)`` and holds
+          when the source takes its true value (or, negated, its false value);
+        - "threshold": a threshold neuron that is true when
+          ``sum(w * value(source) for source, w in terms) >= threshold``;
+        - "activation": a smooth neuron, ``activation(sum(w * value) + bias)``.
+
+        A threshold neuron's value is ``values[1]`` when true, ``values[0]`` when
+        false.
+
+        ``"output"``: a dict with ``kind``:
+
+        - "at_least" (binary classifier): ``classes[1]`` when at least ``min_true``
+          of ``conditions`` hold, else ``classes[0]``;
+        - "threshold" (binary classifier): ``classes[1]`` when the weighted sum of
+          ``terms`` is strictly greater than ``threshold``, else ``classes[0]``;
+        - "argmax" (multiclass): ``scores`` is a list of dicts with ``class``,
+          ``terms`` and ``bias``; the class of the highest score wins;
+        - "linear" (regressor): ``targets`` is a list of dicts with ``name``,
+          ``terms`` and ``bias``; each predicted value is the weighted sum.
+
+    See Also
+    --------
+    export_text : The same rules as text.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_nnprune import PrunedMLPClassifier, network_rules
+    >>> X = np.random.RandomState(0).randint(0, 2, size=(200, 4)).astype(float)
+    >>> y = (X[:, :3].sum(axis=1) >= 2).astype(int)
+    >>> clf = PrunedMLPClassifier(hidden_layer_sizes=(2,), prune=("inputs",),
+    ...                           weight_levels="ternary", binarize_neurons=True,
+    ...                           tolerance=0.0, random_state=1).fit(X, y)
+    >>> rules = network_rules(clf)
+    >>> [inp["name"] for inp in rules["inputs"]]
+    ['x0', 'x1', 'x2']
+    >>> rules["neurons"][0]["kind"], rules["neurons"][0]["min_true"]
+    ('at_least', 2)
+    """
+    _check_estimator(estimator)
+    feature_names, class_names = _names(estimator, feature_names, class_names)
+    coefs, intercepts, masks = estimator.coefs_, estimator.intercepts_, estimator.masks_
+    steps = estimator.binary_neurons_
+    input_values = estimator._input_values
+    # (false value, true value) of every two-valued source, by name.
+    sources = {}
+    inputs = []
+    for i in np.flatnonzero(masks[0].any(axis=1)):
+        name = feature_names[i]
+        values = None
+        if not np.isnan(input_values[i]).any():
+            values = (float(input_values[i, 0]), float(input_values[i, 1]))
+            sources[name] = values
+        inputs.append({"name": name, "index": int(i), "values": values})
+    previous = feature_names
+    neurons = []
+    for layer in range(1, len(coefs)):
+        M_in, M_out = masks[layer - 1], masks[layer]
+        alive = M_in.any(axis=0) & M_out.any(axis=1)
+        names = [_neuron_name(layer, j) for j in range(M_in.shape[1])]
+        for j in np.flatnonzero(alive):
+            terms = [(previous[i], float(coefs[layer - 1][i, j]))
+                     for i in np.flatnonzero(M_in[:, j])]
+            bias = float(intercepts[layer - 1][j])
+            unit = {"name": names[j], "layer": layer, "index": int(j)}
+            if steps[layer - 1][j]:
+                values = step_levels(estimator.activation)
+                rewritten = _at_least(terms, bias, sources, strict=False) \
+                    if all(s in sources for s, _ in terms) else None
+                if rewritten is not None:
+                    unit.update(kind="at_least", conditions=rewritten[0],
+                                min_true=rewritten[1])
+                    if rewritten[2]:  # the neuron is true when its output is low
+                        values = values[::-1]
+                else:
+                    unit.update(kind="threshold", terms=terms, threshold=-bias)
+                sources[names[j]] = values
+                unit["values"] = values
+            else:
+                unit.update(kind="activation", activation=estimator.activation,
+                            terms=terms, bias=bias)
+            neurons.append(unit)
+        previous = names
+    W, b, M = coefs[-1], intercepts[-1], masks[-1]
+    units = [([(previous[i], float(W[i, k])) for i in np.flatnonzero(M[:, k])], float(b[k]))
+             for k in range(W.shape[1])]
+    if class_names is None:
+        n_out = len(units)
+        out_names = ["y"] if n_out == 1 else [f"y[{k}]" for k in range(n_out)]
+        output = {"kind": "linear", "targets": [
+            {"name": n, "terms": t, "bias": c} for n, (t, c) in zip(out_names, units)]}
+    elif len(units) > 1:
+        output = {"kind": "argmax", "scores": [
+            {"class": n, "terms": t, "bias": c} for n, (t, c) in zip(class_names, units)]}
+    else:
+        terms, bias = units[0]
+        rewritten = _at_least(terms, bias, sources, strict=True) \
+            if terms and all(s in sources for s, _ in terms) else None
+        output = {"classes": (class_names[0], class_names[1])}
+        if rewritten is not None:
+            output.update(kind="at_least", conditions=rewritten[0], min_true=rewritten[1])
+            if rewritten[2]:
+                output["classes"] = output["classes"][::-1]
+        else:
+            output.update(kind="threshold", terms=terms, threshold=-bias)
+    return {"inputs": inputs, "neurons": neurons, "output": output}
+
+
+# ------------------------------------------------------------------ text
+def _fmt(value, decimals):
+    return f"{value:.{decimals}f}"
+
+
+def _condition_text(name, negated):
+    if not negated:
+        return name
+    return f"not ({name})" if " " in name else f"not {name}"
+
+
+def _at_least_text(conditions, m):
+    k = len(conditions)
+    if m <= 0:
+        return "always"
+    if m > k:
+        return "never"
+    parts = ", ".join(_condition_text(n, neg) for n, neg in conditions)
+    if k == 1:
+        return _condition_text(*conditions[0])
+    if m == k:
+        return f"all of {{{parts}}}"
+    if m == 1:
+        return f"any of {{{parts}}}"
+    return f"at least {m} of {{{parts}}}"
+
+
+def _sum_text(terms, decimals, bias=None):
+    parts = []
+    for name, w in terms:
+        sign = "-" if w < 0 else "+"
+        parts.append(f"{sign} {_fmt(abs(w), decimals)} * {name}")
+    if bias is not None:
+        parts.append(f"{'-' if bias < 0 else '+'} {_fmt(abs(bias), decimals)}")
+    if not parts:
+        return _fmt(0.0, decimals)
+    text = " ".join(parts)
+    return text[2:] if text.startswith("+ ") else "-" + text[2:]
+
+
+def _threshold_text(terms, threshold, decimals, op):
+    if len(terms) == 1:
+        # One input: state the threshold on the input itself, in its own units.
+        name, w = terms[0]
+        flipped = {">=": "<=", ">": "<"}[op] if w < 0 else op
+        return f"{name} {flipped} {_fmt(threshold / w, decimals)}"
+    return f"{_sum_text(terms, decimals)} {op} {_fmt(threshold, decimals)}"
+
+
+def _leaf(condition, then, otherwise):
+    return [f"|--- {condition}", f"|   |--- {then}", "|--- otherwise",
+            f"|   |--- {otherwise}"]
+
+
+@validate_params(
+    {
+        "estimator": [object],
+        "feature_names": ["array-like", None],
+        "class_names": ["array-like", None],
+        "decimals": [Interval(numbers.Integral, 0, None, closed="left")],
+    },
+    prefer_skip_nested_validation=True,
+)
+def export_text(estimator, *, feature_names=None, class_names=None, decimals=2):
+    """The network as verbal rules, modelled on ``sklearn.tree.export_text``.
+
+    Hidden neurons are defined first, layer by layer, then the output. A threshold
+    neuron whose conditions weigh equally reads "at least m of {A, not B, C}" ("all
+    of", "any of" when m is k or 1); other threshold neurons read as a weighted sum
+    compared with a threshold, smooth neurons as their activation of a weighted sum.
+    Weights and thresholds are in the original units of the features (and of the
+    target for a regressor), rounded to ``decimals``. Removed inputs and neurons do
+    not appear. :func:`network_rules` gives the same rules unrounded, as data.
+
+    Parameters
+    ----------
+    estimator : PrunedMLPClassifier or PrunedMLPRegressor
+        A fitted estimator.
+    feature_names : array-like of str of shape (n_features_in_,), default=None
+        Names of the inputs; None: ``feature_names_in_`` if the estimator was fitted
+        on a DataFrame, else "x0", "x1", ...
+    class_names : array-like of str of shape (n_classes,), default=None
+        Names of the classes in the order of ``classes_`` (classifier only); None:
+        ``classes_``.
+    decimals : int, default=2
+        Decimals of the printed weights and thresholds.
+
+    Returns
+    -------
+    report : str
+        The rules, one line per neuron and the decision of the output.
+
+    See Also
+    --------
+    network_rules : The rules as data, for evaluation.
+    sklearn.tree.export_text : The same for a decision tree.
+
+    Notes
+    -----
+    With inputs and neuron outputs that take two values each, a neuron with
+    incoming weights w_i = +-s (in units of the value ranges) and bias b is true
+    when ``b + sum_i w_i v_i >= 0``, i.e. when at least
+    ``m = ceil(#negative - b' / s)`` of its k conditions hold (b' the bias with the
+    false values folded in): a logically transparent neuron (Gorban and Mirkes,
+    section 7 of METHOD.md). The printed counts are computed exactly from the
+    network's weights, so a fully transparent network's text predicts exactly as
+    the network does; rounded weighted sums are approximations to ``decimals``.
+    A neuron whose conditions are mostly negated is stated by its complement (the
+    neuron is named as before, and its uses are negated accordingly).
+
+    References
+    ----------
+    A. N. Gorban, E. M. Mirkes, "Artificial neural network pruning to extract
+    knowledge", arXiv:2005.06284 (2020).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_nnprune import PrunedMLPClassifier, export_text
+    >>> X = np.random.RandomState(0).randint(0, 2, size=(200, 4)).astype(float)
+    >>> y = (X[:, :3].sum(axis=1) >= 2).astype(int)
+    >>> clf = PrunedMLPClassifier(hidden_layer_sizes=(2,), prune=("inputs",),
+    ...                           weight_levels="ternary", binarize_neurons=True,
+    ...                           tolerance=0.0, random_state=1).fit(X, y)
+    >>> print(export_text(clf, feature_names=["a", "b", "c", "d"],
+    ...                   class_names=["no", "yes"]))
+    h1[0] = at least 2 of {a, b, c}
+    |--- h1[0]
+    |   |--- class: yes
+    |--- otherwise
+    |   |--- class: no
+    """
+    rules = network_rules(estimator, feature_names=feature_names, class_names=class_names)
+    lines = []
+    for unit in rules["neurons"]:
+        if unit["kind"] == "at_least":
+            body = _at_least_text(unit["conditions"], unit["min_true"])
+        elif unit["kind"] == "threshold":
+            body = _threshold_text(unit["terms"], unit["threshold"], decimals, ">=")
+        else:
+            body = f"{unit['activation']}({_sum_text(unit['terms'], decimals, unit['bias'])})"
+        lines.append(f"{unit['name']} = {body}")
+    out = rules["output"]
+    if out["kind"] == "at_least":
+        lines += _leaf(_at_least_text(out["conditions"], out["min_true"]),
+                       f"class: {out['classes'][1]}", f"class: {out['classes'][0]}")
+    elif out["kind"] == "threshold":
+        lines += _leaf(_threshold_text(out["terms"], out["threshold"], decimals, ">"),
+                       f"class: {out['classes'][1]}", f"class: {out['classes'][0]}")
+    elif out["kind"] == "argmax":
+        for score in out["scores"]:
+            lines.append(f"score[{score['class']}] = "
+                         f"{_sum_text(score['terms'], decimals, score['bias'])}")
+        lines.append("|--- class: the one with the highest score")
+    else:
+        for target in out["targets"]:
+            lines.append(f"{target['name']} = "
+                         f"{_sum_text(target['terms'], decimals, target['bias'])}")
+    # Weighted sums use a threshold neuron's numeric value: say what it is.
+    steps = {u["name"]: u["values"] for u in rules["neurons"] if "values" in u}
+    sums = [u for u in rules["neurons"] if "terms" in u]
+    sums += out.get("scores", out.get("targets", [out] if "terms" in out else []))
+    used = {name for unit in sums for name, _ in unit["terms"] if name in steps}
+    legend = {}
+    for name in sorted(used):
+        legend.setdefault(steps[name], []).append(name)
+    for (low, high), names in sorted(legend.items()):
+        lines.insert(0, f"(in sums, {', '.join(names)} = {high:g} when true, "
+                        f"{low:g} when false)")
+    return "\n".join(lines)
