@@ -46,7 +46,11 @@ def _parse_args(argv):
                              "network's (default: the estimator's).")
     parser.add_argument("--levels", metavar="LEVELS",
                         help="Reduced weight precision: 'binary', 'ternary' or a number "
-                             "of levels.")
+                             "of levels (default: 'ternary' on the elections data, full "
+                             "precision otherwise); 'none' keeps full precision.")
+    parser.add_argument("--binarize", action=argparse.BooleanOptionalAction, default=None,
+                        help="Replace hidden activations by thresholds where the "
+                             "criterion allows (default: on for the elections data).")
     parser.add_argument("--seed", type=int, default=0, help="Random seed (default 0).")
     parser.add_argument("--json", metavar="PATH", dest="json_path",
                         help="Also write the results as JSON to PATH.")
@@ -119,7 +123,8 @@ def _load_elections():
     data = load_us_elections(as_frame=True)
     notes = ["US presidential elections 1860-2024, 13 Keys to the White House "
              "(A. J. Lichtman); target: the incumbent party won"]
-    return data.data.astype(float), data.target, "classification", notes, "US elections"
+    target = data.target.map(dict(enumerate(data.target_names)))
+    return data.data.astype(float), target, "classification", notes, "US elections"
 
 
 def _build_estimator(args, task, n_samples):
@@ -138,9 +143,18 @@ def _build_estimator(args, task, n_samples):
         params["max_inputs"] = args.max_inputs
     if args.tolerance is not None:
         params["tolerance"] = args.tolerance
-    if args.levels is not None:
-        levels = args.levels
-        params["weight_levels"] = int(levels) if levels.isdigit() else levels
+    levels = args.levels if args.levels is not None else (
+        "ternary" if args.data is None else "none")
+    if levels.isdigit():
+        params["weight_levels"] = int(levels)
+    elif levels in ("binary", "ternary"):
+        params["weight_levels"] = levels
+    elif levels != "none":
+        raise _UserError(f"--levels must be 'binary', 'ternary', 'none' or a number of "
+                         f"levels, got {levels!r}")
+    binarize = args.binarize if args.binarize is not None else args.data is None
+    if binarize:
+        params["binarize_neurons"] = True
     Estimator = PrunedMLPClassifier if task == "classification" else PrunedMLPRegressor
     return Estimator(**params)
 
@@ -204,9 +218,8 @@ def _run(args, out):
         print(f"  removed: {', '.join(map(str, removed))}", file=out)
 
     rules = _rules_text(estimator)
-    if rules is not None:
-        print("\nRules", file=out)
-        print(rules, file=out)
+    print("\nRules", file=out)
+    print(rules, file=out)
 
     train_score = estimator.score(X, y)
     print("\nScores", file=out)
@@ -255,11 +268,8 @@ def _json_default(value):
 
 
 def _rules_text(estimator):
-    """The verbal rules, when the installed version can write them."""
-    try:
-        from . import export_text
-    except ImportError:
-        return None
+    from ._rules import export_text
+
     return export_text(estimator)
 
 

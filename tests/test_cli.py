@@ -16,11 +16,19 @@ def test_main_job_on_elections(capsys, tmp_path):
     assert main(["--json", str(path), "--quiet"]) == 0
     out = capsys.readouterr().out
     assert "Pruned structure" in out and "Input importance" in out
+    assert "Rules" in out and "class: won" in out and "class: lost" in out
     result = json.loads(path.read_text())
     assert result["task"] == "classification" and result["n_samples"] == 41
     kept = result["structure"]["inputs"]
     assert 1 <= len(kept) < 13 and all(k in result["importances"] for k in kept)
     assert abs(sum(result["importances"].values()) - 1) < 1e-9
+    assert "class: won" in result["rules"]
+    assert any(step["kind"] in ("levels", "binarize") for step in result["pruning_history"])
+
+
+def test_bad_levels_is_a_clear_error(capsys):
+    assert main(["--levels", "many", "--quiet"]) == 2
+    assert "--levels" in capsys.readouterr().err
 
 
 def test_progress_goes_to_stderr(capsys):
