@@ -302,8 +302,9 @@ def export_text(estimator, *, feature_names=None, class_names=None, decimals=2):
 
     Parameters
     ----------
-    estimator : PrunedMLPClassifier or PrunedMLPRegressor
-        A fitted estimator.
+    estimator : PrunedMLPClassifier, PrunedMLPRegressor or MinimalNetworkCommittee
+        A fitted estimator. For a committee, each member's rules are listed in
+        turn, headed by the member's number and the inputs it uses.
     feature_names : array-like of str of shape (n_features_in_,), default=None
         Names of the inputs; None: ``feature_names_in_`` if the estimator was fitted
         on a DataFrame, else "x0", "x1", ...
@@ -358,6 +359,8 @@ def export_text(estimator, *, feature_names=None, class_names=None, decimals=2):
     |--- otherwise
     |   |--- class: no
     """
+    if hasattr(estimator, "estimators_features_"):
+        return _committee_text(estimator, feature_names, class_names, decimals)
     rules = network_rules(estimator, feature_names=feature_names, class_names=class_names)
     lines = []
     for unit in rules["neurons"]:
@@ -396,3 +399,28 @@ def export_text(estimator, *, feature_names=None, class_names=None, decimals=2):
         lines.insert(0, f"(in sums, {', '.join(names)} = {high:g} when true, "
                         f"{low:g} when false)")
     return "\n".join(lines)
+
+
+def _committee_text(committee, feature_names, class_names, decimals):
+    """Each member's rules, named by the committee's inputs."""
+    from sklearn.utils.validation import check_is_fitted
+
+    check_is_fitted(committee)
+    n_features = committee.n_features_in_
+    if feature_names is None:
+        feature_names = getattr(committee, "feature_names_in_", None)
+    if feature_names is None:
+        feature_names = [f"x{i}" for i in range(n_features)]
+    feature_names = [str(name) for name in feature_names]
+    if len(feature_names) != n_features:
+        raise ValueError(f"feature_names has {len(feature_names)} names; the committee "
+                         f"has {n_features} inputs.")
+    blocks = []
+    for k, (member, columns) in enumerate(zip(committee.estimators_,
+                                              committee.estimators_features_)):
+        names = [feature_names[c] for c in columns]
+        used = [name for name, kept in zip(names, member.support_) if kept]
+        text = export_text(member, feature_names=names, class_names=class_names,
+                           decimals=decimals)
+        blocks.append(f"member {k + 1} (inputs: {', '.join(used)})\n{text}")
+    return "\n\n".join(blocks)

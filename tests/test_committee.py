@@ -333,3 +333,19 @@ def test_sklearn_compatible(estimator, check):
         # Tiny check data sets often hold fewer distinct networks than requested.
         warnings.filterwarnings("ignore", message="Found .* distinct minimal networks")
         check(estimator)
+
+
+def test_export_text_lists_each_members_rules(committee, clf_data):
+    from sklearn_nnprune import export_text
+
+    text = export_text(committee)
+    blocks = text.split("\n\n")
+    assert len(blocks) == len(committee.estimators_)
+    for k, (block, member, cols) in enumerate(zip(blocks, committee.estimators_,
+                                                   committee.estimators_features_)):
+        assert block.startswith(f"member {k + 1} (inputs: ")
+        used = [f"x{c}" for c, kept in zip(cols, member.support_) if kept]
+        assert block.splitlines()[0] == f"member {k + 1} (inputs: {', '.join(used)})"
+        assert "class:" in block
+    with pytest.raises(ValueError, match="feature_names"):
+        export_text(committee, feature_names=["a"])
