@@ -47,11 +47,14 @@ def _flat_views(theta, masks):
 class _Packer:
     """Maps the active weights and biases to one flat vector and back.
 
-    Weights marked in ``frozen`` keep their values in ``coefs`` and are not packed.
+    Weights marked in ``frozen`` keep their values in ``coefs`` and are not packed;
+    the biases of removed units keep their values in ``intercepts``.
     """
 
-    def __init__(self, masks, frozen=None, coefs=None):
+    def __init__(self, masks, frozen=None, coefs=None, intercepts=None):
         self.units = active_units(masks)
+        self.base_intercepts = (None if intercepts is None
+                                else [np.where(u, 0.0, b) for b, u in zip(intercepts, self.units)])
         self.base = None
         if frozen is not None:
             self.base = [np.where(M & F, W, 0.0) for W, M, F in zip(coefs, masks, frozen)]
@@ -83,7 +86,8 @@ class _Packer:
             coefs.append(W)
         for l, u in enumerate(self.units):
             seg = theta[self.bounds[n + l]:self.bounds[n + l + 1]]
-            b = np.zeros(u.shape[0])
+            b = (np.zeros(u.shape[0]) if self.base_intercepts is None
+                 else self.base_intercepts[l].copy())
             b[u] = seg
             intercepts.append(b)
         return coefs, intercepts
@@ -306,7 +310,7 @@ def fit_lbfgs(X, Y, coefs, intercepts, masks, *, alpha, hidden_activation,
     Returns ``(coefs, intercepts, info)``; ``info`` holds ``n_iter``, ``loss``,
     ``loss_curve`` and ``snapshots`` (list of (coefs, intercepts)).
     """
-    packer = _Packer(masks, frozen, coefs)
+    packer = _Packer(masks, frozen, coefs, intercepts)
     history = deque(maxlen=max(int(n_snapshots), 1))
     loss_curve = []
     evaluate = _Evaluator(masks, X.shape[0], hidden_activation, output_activation, alpha,

@@ -162,12 +162,7 @@ def test_snapshots(solver, n_snapshots, max_iter):
     assert not np.array_equal(snaps[-1][0][0], W[0])
 
 
-@pytest.mark.parametrize("solver", [
-    pytest.param("lbfgs", marks=pytest.mark.xfail(
-        strict=True, reason="_Packer.unpack rebuilds the biases of dead units as 0 "
-                            "instead of keeping the given values")),
-    "adam",
-])
+@pytest.mark.parametrize("solver", ["lbfgs", "adam"])
 def test_bias_of_fully_removed_neuron_not_touched(solver):
     # A removed neuron (no incoming, no outgoing synapse) keeps whatever bias it was
     # given: the solvers document that they never touch it.
