@@ -48,9 +48,7 @@ import functools
 import os
 import platform
 import statistics
-import subprocess
 import time
-from pathlib import Path
 import warnings
 from contextlib import nullcontext
 
@@ -63,6 +61,7 @@ from sklearn.preprocessing import StandardScaler
 
 import sklearn_nnprune._estimators as nnp_estimators
 from sklearn_nnprune import PrunedMLPClassifier, PrunedMLPRegressor
+from _common import git_revision
 
 
 def _datasets(quick):
@@ -216,19 +215,6 @@ def run(repeats=5, quick=False, hidden=(32,), activation="tanh", ours_params=Non
             rows.append(row)
         _print_row(row)
     return rows
-
-
-def git_revision():
-    """Commit of the code measured (with "+changes" when the tree differs from it)."""
-    here = Path(__file__).resolve().parent
-    try:
-        rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=here,
-                             capture_output=True, text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
-                               cwd=here, capture_output=True, text=True).stdout.strip()
-        return rev + ("+changes" if dirty else "")
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
 
 
 def main():

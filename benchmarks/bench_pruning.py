@@ -48,6 +48,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
 
 from sklearn_nnprune import PrunedMLPClassifier, PrunedMLPRegressor
+from _common import git_revision
 
 HERE = Path(__file__).resolve().parent
 # Figures published for the peer (issue 2), used when torch cannot be run.
@@ -217,18 +218,6 @@ def compression_benchmark(torch_python):
         print("    " + report[cols].tail(8).to_string(index=False).replace("\n", "\n    "))
         results[name] = dict(ours=ours, peer=peer, ok=(ok_size, ok_acc))
     return results
-
-
-def git_revision():
-    """Commit of the code measured (with "+changes" when the tree differs from it)."""
-    try:
-        rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=HERE,
-                             capture_output=True, text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
-                               cwd=HERE, capture_output=True, text=True).stdout.strip()
-        return rev + ("+changes" if dirty else "")
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
 
 
 def main():

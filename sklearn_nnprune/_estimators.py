@@ -20,7 +20,7 @@ from sklearn.utils._param_validation import Interval, RealNotInt, StrOptions
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._network import HIDDEN_ACTIVATIONS, count_structure, forward, predict_output
+from ._network import count_structure, forward, predict_output
 from ._pruning import (cascade, is_viable, remove_inputs, remove_neurons,
                        remove_synapses, resolve_count)
 from ._sensitivity import average_sensitivities
@@ -552,25 +552,41 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
         return new
 
     def _criterion_steps(self, kind, state, ctx):
-        """Batch removal with halving back-off (METHOD.md section 5)."""
-        keys = self._protect(kind, self._ranked_candidates(kind, state, ctx), state.masks)
+        """Criterion-driven removal of elements of ``kind``."""
+        return self._back_off_search(
+            kind, state, ctx,
+            rank=lambda st: self._protect(kind, self._ranked_candidates(kind, st, ctx),
+                                          st.masks),
+            attempt=lambda st, batch: self._try(kind, st, batch, ctx))
+
+    def _back_off_search(self, kind, state, ctx, rank, attempt, forced=False):
+        """Batch steps with halving back-off (METHOD.md section 5).
+
+        ``rank(state)`` lists the candidates, least significant first;
+        ``attempt(state, batch)`` returns the retrained network without the batch, or
+        None when the step is impossible. A step whose criterion holds (or every
+        step, when ``forced``) is accepted and the candidates are ranked anew; a
+        rejected step is halved, and at size 1 the next candidates in rank are tried
+        until ``_SINGLE_TRIES`` of them failed.
+        """
+        keys = rank(state)
         size = resolve_count(self.prune_step, len(keys))
         start, single_failures = 0, 0
         while start < len(keys) and size >= 1:
             batch = keys[start:start + size]
-            new = self._try(kind, state, batch, ctx)
+            new = attempt(state, batch)
             accepted, score = False, -np.inf
             if new is not None:
                 contributions = self._criterion_contributions(new, ctx["folds"])
                 score = contributions.sum()
-                accepted = self._criterion_holds(contributions, ctx)
-            self._record(kind, batch, accepted, False, score,
-                         new.masks if new is not None else state.masks)
+                accepted = forced or self._criterion_holds(contributions, ctx)
+            self._record(kind, batch, accepted, forced, score,
+                         (new if new is not None else state).masks)
             if accepted:
-                self._accept(contributions, ctx)
+                if not forced:
+                    self._accept(contributions, ctx)
                 state = new
-                keys = self._protect(kind, self._ranked_candidates(kind, state, ctx),
-                                     state.masks)
+                keys = rank(state)
                 size = resolve_count(self.prune_step, len(keys))
                 start, single_failures = 0, 0
             elif size > 1:

@@ -27,14 +27,11 @@ import numbers
 import numpy as np
 
 from ._network import forward, step_levels
-from ._pruning import cascade, is_viable, resolve_count
+from ._pruning import cascade, is_viable
 from ._sensitivity import average_sensitivities, sensitivities
 
 # Lloyd iterations when fitting the per-neuron scale of "binary"/"ternary"/int levels.
 _SCALE_ITERATIONS = 50
-# At batch size 1, how many further weights in rank order are tried before the
-# quantization stops (the back-off of the pruning loop, METHOD.md section 5).
-_SINGLE_TRIES = 3
 
 
 def nearest_levels(values, levels):
@@ -164,39 +161,18 @@ class _TransparentMixin:
         for net in state.nets:
             net.frozen = frozen
         scales = [[np.ones(M.shape[1]) for M in state.masks] for _ in state.nets]
-        forced = self.tolerance is None
-        start, size, single_failures, ranked = 0, None, 0, None
-        while True:
-            if ranked is None:
-                targets = self._level_targets(state, scales, base, scaled, factors)
-                ranked = self._rank_for_levels(state, targets, ctx)
-                if not ranked:
-                    break
-                size = resolve_count(self.prune_step, len(ranked))
-                start, single_failures = 0, 0
-            if start >= len(ranked) or size < 1:
-                break
-            batch = ranked[start:start + size]
-            new = self._fix_weights(state, batch, targets, ctx)
-            # A step whose zero levels would cut every path to the output is refused.
-            accepted, score = False, -np.inf
-            if new is not None:
-                contributions = self._criterion_contributions(new, ctx["folds"])
-                score = contributions.sum()
-                accepted = forced or self._criterion_holds(contributions, ctx)
-            self._record("levels", batch, accepted, forced, score,
-                         (new if new is not None else state).masks)
-            if accepted:
-                if not forced:
-                    self._accept(contributions, ctx)
-                state, ranked = new, None
-            elif size > 1:
-                size //= 2
-            else:
-                start += 1
-                single_failures += 1
-                if single_failures >= _SINGLE_TRIES:
-                    break
+        current = {}
+
+        def rank(st):
+            current["targets"] = self._level_targets(st, scales, base, scaled, factors)
+            return self._rank_for_levels(st, current["targets"], ctx)
+
+        # A step whose zero levels would cut every path to the output is refused
+        # (_fix_weights returns None).
+        state = self._back_off_search(
+            "levels", state, ctx, rank,
+            attempt=lambda st, batch: self._fix_weights(st, batch, current["targets"], ctx),
+            forced=self.tolerance is None)
         # The fitted network continues the first fold's network.
         self._level_scales = scales[0]
         return state
