@@ -29,8 +29,11 @@ class NetworkInputSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
     estimator : estimator or None, default=None
         The pruned network to fit; it must expose ``support_`` after fit (a
         :class:`PrunedMLPClassifier` or :class:`PrunedMLPRegressor`, possibly with
-        its own settings). None: a PrunedMLPRegressor with default settings when
-        ``y`` is continuous, else a PrunedMLPClassifier. Integer targets count as
+        its own settings). None: a PrunedMLPRegressor when ``y`` is continuous,
+        else a PrunedMLPClassifier, with default settings except
+        ``prune=("inputs",)``: only the inputs matter to a selector, and pruning
+        neurons and synapses as well would take two to three times as long for the
+        same selection (benchmarks/RESULTS_selection.md). Integer targets count as
         classes; pass ``estimator=PrunedMLPRegressor()`` for integer-valued
         regression targets. The estimator is cloned, never fitted in place.
     max_inputs : int, float or None, default=None
@@ -129,8 +132,9 @@ class NetworkInputSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
     def _make_network(self, y):
         if self.estimator is None:
             kind = type_of_target(y, input_name="y")
-            base = (PrunedMLPRegressor() if kind.startswith("continuous")
-                    else PrunedMLPClassifier())
+            network = (PrunedMLPRegressor if kind.startswith("continuous")
+                       else PrunedMLPClassifier)
+            base = network(prune=("inputs",))
         else:
             base = clone(self.estimator)
         overrides = {name: value for name, value in
