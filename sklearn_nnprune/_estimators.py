@@ -31,6 +31,8 @@ PRUNABLE_KINDS = ("inputs", "neurons", "synapses")
 # At batch size 1, how many further candidates in rank order are tried before a
 # kind is declared exhausted (METHOD.md section 5).
 _SINGLE_TRIES = 3
+# Probabilities are floored before the log, as scikit-learn's log_loss does.
+_PROBA_FLOOR = 1e-15
 # Samples x active weights above which L-BFGS-B runs with multithreaded BLAS.
 _THREADED_LBFGS_WORK = 2 ** 24
 _count_or_fraction = [Interval(Integral, 1, None, closed="left"),
@@ -104,6 +106,7 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
         "noise_tolerance": [Interval(Real, 0, None, closed="left")],
         "validation_fraction": [Interval(RealNotInt, 0, 1, closed="neither"), None],
         "cv": [Interval(Integral, 2, None, closed="left"), None],
+        "scoring": [StrOptions({"auto", "neg_log_loss", "accuracy", "r2"})],
         "indicator": [StrOptions({"sum", "max"})],
         "reference": [StrOptions({"mean", "zero"})],
         "accumulate": [Interval(Integral, 1, None, closed="left")],
@@ -136,6 +139,7 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
         noise_tolerance=1.0,
         validation_fraction=None,
         cv=3,
+        scoring="auto",
         indicator="sum",
         reference="mean",
         accumulate=3,
@@ -163,6 +167,7 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
         self.noise_tolerance = noise_tolerance
         self.validation_fraction = validation_fraction
         self.cv = cv
+        self.scoring = scoring
         self.indicator = indicator
         self.reference = reference
         self.accumulate = accumulate
@@ -221,6 +226,11 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
                                  f"{'of every class' if self._is_classifier_task() else ''}"
                                  f"; the smallest count is {smallest}. Lower cv or set "
                                  "cv=None.")
+        allowed = (("auto", "neg_log_loss", "accuracy") if self._is_classifier_task()
+                   else ("auto", "r2"))
+        if self.scoring not in allowed:
+            raise ValueError(f"scoring={self.scoring!r} does not apply to "
+                             f"{type(self).__name__}; use one of {list(allowed)}.")
         self._check_transparency(hidden)
         return hidden, prune
 
@@ -705,8 +715,8 @@ class PrunedMLPClassifier(ClassifierMixin, _BasePrunedMLP):
     max_fan_in : int or None, default=None
         Cap on the incoming synapses of every neuron (uniform simplification).
     tolerance : float or None, default=0.0
-        How far the criterion score (accuracy) may fall below the unpruned
-        network's, on top of the noise allowance. None: prune only down to the caps,
+        How far the criterion score (see ``scoring``) may fall below the unpruned
+        network's, on top of the noise allowance, in the units of that score. None: prune only down to the caps,
         and quantize and binarize fully (``weight_levels``, ``binarize_neurons``)
         whatever the quality.
     noise_tolerance : float, default=1.0
@@ -725,6 +735,19 @@ class PrunedMLPClassifier(ClassifierMixin, _BasePrunedMLP):
         ``validation_fraction=None``): the criterion is scored on the training data
         only, the paper's rule that the network must still solve the training set.
         The reference score is that of the best network met along the pruning path.
+    scoring : {"auto", "neg_log_loss", "accuracy"}, default="auto"
+        The criterion score. "neg_log_loss": the mean log-probability of the true
+        class (scikit-learn's ``neg_log_loss``), out of sample the loss the network
+        is trained on; it registers a loss of information before decisions flip,
+        and its per-sample differences are continuous, so a real loss is told from
+        retraining noise with fewer samples than accuracy needs. "accuracy": the
+        fraction of samples classified correctly, the paper's rule that the network
+        still solves the task. "auto": "accuracy" when the criterion is scored on the
+        training data (``cv=None`` and ``validation_fraction=None``), where the
+        log-loss of a network can only grow as it loses weights, and when the
+        network is to become logically transparent (``weight_levels`` or
+        ``binarize_neurons``), whose rules are judged by their decisions; else
+        "neg_log_loss".
     indicator : {"sum", "max"}, default="sum"
         Aggregation of the per-sample first-order estimates over the samples.
     reference : {"mean", "zero"}, default="mean"
@@ -789,9 +812,9 @@ class PrunedMLPClassifier(ClassifierMixin, _BasePrunedMLP):
         Sensitivity of the loss to each input, normalized to sum to 1 (0 for
         removed inputs).
     baseline_score_, score_ : float
-        Criterion score (accuracy; out-of-sample with ``cv`` or
+        Criterion score (see ``scoring``; out-of-sample with ``cv`` or
         ``validation_fraction``) before and after pruning. With ``prune=()`` one
-        network is trained on all the data and both are its training accuracy.
+        network is trained on all the data and both are its training score.
     pruning_history_ : list of dict
         One entry per attempted step: step, kind, removed, n_removed, accepted,
         forced, score, n_inputs, n_neurons, n_synapses. Kind "levels": the
@@ -847,9 +870,28 @@ class PrunedMLPClassifier(ClassifierMixin, _BasePrunedMLP):
     def _n_outputs_for_check(self):
         return 1 if len(self._classes_for_check) == 2 else len(self._classes_for_check)
 
+    def _criterion_scoring(self):
+        if self.scoring != "auto":
+            return self.scoring
+        # On its own training data a network's log-loss only grows as it loses
+        # weights; whether it still solves the task is what the paper asks there.
+        # Rules are judged by their decisions, and levels and thresholds make the
+        # probabilities coarse by design.
+        on_training_data = self.cv is None and self.validation_fraction is None
+        transparent = self.weight_levels is not None or self.binarize_neurons
+        return "accuracy" if on_training_data or transparent else "neg_log_loss"
+
     def _score_contributions(self, y_encoded, out):
-        # accuracy = sum over samples of correct_s / n
-        return (self._decode_output(out) == y_encoded) / y_encoded.shape[0]
+        n = y_encoded.shape[0]
+        if self._criterion_scoring() == "accuracy":
+            # accuracy = sum over samples of correct_s / n
+            return (self._decode_output(out) == y_encoded) / n
+        # neg_log_loss = sum over samples of log p_s(true class) / n
+        if out.shape[1] == 1:
+            p_true = np.where(y_encoded == 1, out[:, 0], 1.0 - out[:, 0])
+        else:
+            p_true = out[np.arange(n), y_encoded]
+        return np.log(np.clip(p_true, _PROBA_FLOOR, None)) / n
 
     @staticmethod
     def _decode_output(out):
@@ -973,6 +1015,10 @@ class PrunedMLPRegressor(RegressorMixin, _BasePrunedMLP):
     cv : int or None, default=3
         Folds of the cross-fitted criterion; None with ``validation_fraction=None``:
         the criterion is the training score (the paper's rule).
+    scoring : {"auto", "r2"}, default="auto"
+        The criterion score: R^2 (the mean of R^2 over the outputs), which is the
+        out-of-sample squared-error loss the network is trained on, rescaled.
+        "auto" is "r2"; the parameter exists so that both estimators share it.
     indicator : {"sum", "max"}, default="sum"
         Aggregation of the per-sample estimates.
     reference : {"mean", "zero"}, default="mean"

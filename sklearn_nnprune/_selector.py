@@ -42,7 +42,7 @@ class NetworkInputSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
         if quality drops. None: keep the network's own setting (no cap for the
         default network).
     tolerance : float or None, default=None
-        How far the network's criterion score (accuracy or R^2) may fall below the
+        How far the network's criterion score (see its ``scoring``) may fall below the
         unpruned network's before pruning stops; passed to the network. None: keep
         the network's own setting, so that the default network runs with the
         estimators' default tolerance. To prune only down to ``max_inputs``, give an

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 from sklearn.base import clone
 from sklearn.datasets import make_classification, make_friedman1
+from sklearn.metrics import log_loss
 from sklearn.model_selection import GridSearchCV
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
@@ -184,8 +185,38 @@ def test_regressor_keeps_friedman_inputs():
 def test_criterion_modes(clf_data, mode):
     X, y = clf_data
     est = PrunedMLPClassifier(random_state=0, **mode, **FAST).fit(X, y)
-    assert 0.5 < est.score_ <= 1.0 and 0.5 < est.baseline_score_ <= 1.0
+    if mode == dict(cv=None):  # scored on the training data: accuracy
+        assert 0.5 < est.score_ <= 1.0 and 0.5 < est.baseline_score_ <= 1.0
+    else:  # mean log-probability of the true class: better than a coin
+        assert np.log(0.5) < est.score_ <= 0 and np.log(0.5) < est.baseline_score_ <= 0
     assert est.n_inputs_ >= 1
+
+
+def test_scoring_neg_log_loss_is_sklearn_log_loss(clf_data):
+    X, y = clf_data
+    est = PrunedMLPClassifier(random_state=0, prune=(), scoring="neg_log_loss",
+                              **FAST).fit(X, y)
+    assert est.baseline_score_ == pytest.approx(-log_loss(y, est.predict_proba(X)),
+                                                rel=1e-9)
+    acc = PrunedMLPClassifier(random_state=0, prune=(), scoring="accuracy", **FAST).fit(X, y)
+    assert acc.baseline_score_ == pytest.approx(acc.score(X, y))
+
+
+@pytest.mark.parametrize("params, scoring", [
+    (dict(), "neg_log_loss"), (dict(cv=None), "accuracy"),
+    (dict(cv=None, validation_fraction=0.25), "neg_log_loss"),
+    (dict(weight_levels="ternary"), "accuracy"), (dict(binarize_neurons=True), "accuracy"),
+    (dict(scoring="accuracy"), "accuracy"), (dict(cv=None, scoring="neg_log_loss"),
+                                             "neg_log_loss")])
+def test_scoring_auto(params, scoring):
+    assert PrunedMLPClassifier(**params)._criterion_scoring() == scoring
+
+
+def test_scoring_must_fit_the_estimator(clf_data, reg_data):
+    with pytest.raises(ValueError, match="scoring='r2' does not apply to PrunedMLPClassifier"):
+        PrunedMLPClassifier(scoring="r2").fit(*clf_data)
+    with pytest.raises(ValueError, match="scoring='accuracy' does not apply to PrunedMLPRegressor"):
+        PrunedMLPRegressor(scoring="accuracy").fit(*reg_data)
 
 
 def test_paper_rule_tolerance_zero_keeps_training_accuracy(clf_data):
