@@ -224,8 +224,9 @@ def _run(args, out):
     train_score = estimator.score(X, y)
     print("\nScores", file=out)
     print(f"  training {metric}: {train_score:.4f}", file=out)
-    print(f"  criterion score before / after pruning: {estimator.baseline_score_:.4f} / "
-          f"{estimator.score_:.4f}", file=out)
+    scoring = estimator._criterion_scoring()
+    print(f"  criterion ({scoring}) before / after pruning: "
+          f"{estimator.baseline_score_:.4f} / {estimator.score_:.4f}", file=out)
     if cv_scores is not None:
         print(f"  {len(cv_scores)}-fold cross-validated {metric}: {cv_scores.mean():.4f} "
               f"(+/- {cv_scores.std():.4f})", file=out)
@@ -239,6 +240,7 @@ def _run(args, out):
         "importances": {str(r["feature"]): float(r["share"]) for _, r in report.iterrows()},
         "rules": rules,
         "scores": {"metric": metric, "training": float(train_score),
+                   "criterion_scoring": estimator._criterion_scoring(),
                    "criterion_before": float(estimator.baseline_score_),
                    "criterion_after": float(estimator.score_),
                    "cross_validated": (None if cv_scores is None

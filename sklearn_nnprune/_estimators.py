@@ -33,7 +33,7 @@ PRUNABLE_KINDS = ("inputs", "neurons", "synapses")
 _SINGLE_TRIES = 3
 # Probabilities are floored before the log, as scikit-learn's log_loss does.
 _PROBA_FLOOR = 1e-15
-# Samples x active weights above which L-BFGS-B runs with multithreaded BLAS.
+# Samples x weights above which a fit (and L-BFGS-B) uses multithreaded BLAS.
 _THREADED_LBFGS_WORK = 2 ** 24
 _count_or_fraction = [Interval(Integral, 1, None, closed="left"),
                       Interval(RealNotInt, 0, 1, closed="right")]
@@ -94,6 +94,7 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
         "alpha": [Interval(Real, 0, None, closed="left")],
         "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
         "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
         "max_iter": [Interval(Integral, 1, None, closed="left")],
         "retrain_iter": [Interval(Integral, 0, None, closed="left")],
         "tol": [Interval(Real, 0, None, closed="left")],
@@ -127,6 +128,7 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
         alpha=1.0,
         batch_size="auto",
         learning_rate_init=1e-3,
+        n_iter_no_change=10,
         max_iter=500,
         retrain_iter=30,
         tol=1e-6,
@@ -155,6 +157,7 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
         self.alpha = alpha
         self.batch_size = batch_size
         self.learning_rate_init = learning_rate_init
+        self.n_iter_no_change = n_iter_no_change
         self.max_iter = max_iter
         self.retrain_iter = retrain_iter
         self.tol = tol
@@ -251,7 +254,8 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
         batch = min(200, X.shape[0]) if self.batch_size == "auto" else self.batch_size
         return fit_adam(X, Y, coefs, intercepts, masks, random_state=rng,
                         tol=max(self.tol, 1e-4), batch_size=batch,
-                        learning_rate=self.learning_rate_init, **kw)
+                        learning_rate=self.learning_rate_init,
+                        n_iter_no_change=self.n_iter_no_change, **kw)
 
     def _initialize(self, layer_sizes, rng):
         coefs, intercepts = [], []
@@ -325,9 +329,19 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
     def _fit(self, X, y_raw, Y):
         """Shared fit: ``y_raw`` is what the criterion compares to, ``Y`` the
         network's coded targets (both already validated)."""
-        rng = check_random_state(self.random_state)
         n_samples, n_features = X.shape
         hidden, prune = self._check_settings(n_features, n_samples, y_raw)
+        sizes = (n_features,) + hidden + (Y.shape[1],)
+        n_weights = sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
+        # Below this much work every product of the fit (training, criterion,
+        # indicators) is too small for BLAS threads to pay for their start-up.
+        threads = None if n_samples * n_weights > _THREADED_LBFGS_WORK else 1
+        with _blas_limit(threads):
+            return self._fit_network(X, y_raw, Y, hidden, prune)
+
+    def _fit_network(self, X, y_raw, Y, hidden, prune):
+        rng = check_random_state(self.random_state)
+        n_samples, n_features = X.shape
         self._verbose_start = time.perf_counter()
 
         self._x_mean = X.mean(axis=0)
@@ -700,6 +714,10 @@ class PrunedMLPClassifier(ClassifierMixin, _BasePrunedMLP):
         Mini-batch size of "adam"; "auto" is ``min(200, n_samples)``.
     learning_rate_init : float, default=1e-3
         Step size of "adam".
+    n_iter_no_change : int, default=10
+        "adam" stops when the training loss has not improved by ``tol`` for this
+        many consecutive epochs (as in MLPClassifier); ``max_iter`` runs the full
+        budget.
     max_iter : int, default=500
         Iterations (lbfgs) or epochs (adam) of the first training.
     retrain_iter : int, default=30
@@ -992,6 +1010,10 @@ class PrunedMLPRegressor(RegressorMixin, _BasePrunedMLP):
         Mini-batch size of "adam".
     learning_rate_init : float, default=1e-3
         Step size of "adam".
+    n_iter_no_change : int, default=10
+        "adam" stops when the training loss has not improved by ``tol`` for this
+        many consecutive epochs (as in MLPClassifier); ``max_iter`` runs the full
+        budget.
     max_iter : int, default=500
         Iterations of the first training.
     retrain_iter : int, default=30
@@ -1096,6 +1118,9 @@ class PrunedMLPRegressor(RegressorMixin, _BasePrunedMLP):
 
     def _n_outputs_for_check(self):
         return self._n_outputs
+
+    def _criterion_scoring(self):
+        return "r2"
 
     def _score_contributions(self, y, out):
         # R^2 averaged over outputs = sum over samples of 1/n - mean_k(e_sk / SST_k)

@@ -95,6 +95,17 @@ def test_adam_same_random_state_same_network(clf_data):
         assert np.array_equal(Wa, Wb)
 
 
+def test_adam_n_iter_no_change(clf_data):
+    X, y = clf_data
+    kw = dict(FAST, solver="adam", max_iter=200, prune=(), random_state=0, tol=1e-2)
+    patient = PrunedMLPClassifier(n_iter_no_change=200, **kw).fit(X, y)
+    assert patient.n_iter_ == 200 and len(patient.loss_curve_) == 200
+    hasty = PrunedMLPClassifier(n_iter_no_change=2, **kw).fit(X, y)
+    assert hasty.n_iter_ < 200
+    with pytest.raises(ValueError, match="n_iter_no_change"):
+        PrunedMLPClassifier(n_iter_no_change=0).fit(X, y)
+
+
 def test_fit_does_not_modify_inputs_or_parameters(clf_data):
     X, y = clf_data
     X0, y0 = X.copy(), y.copy()

@@ -59,6 +59,7 @@ def test_pruning_path_draws_every_step(reg):
     for kind, markers in display.markers_.items():
         assert len(markers.get_offsets()) == (accepted["kind"] == kind).sum()
     assert set(display.markers_) == set(accepted["kind"])
+    assert display.ax_.get_ylabel() == "criterion score (r2)"
     rejected = hist[~hist["accepted"] & np.isfinite(hist["score"])]
     if len(rejected):
         assert len(display.rejected_.get_offsets()) == len(rejected)

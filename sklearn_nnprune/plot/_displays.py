@@ -85,6 +85,8 @@ class PruningPathDisplay:
         The network's tolerance (a line at ``baseline_score - tolerance``).
     estimator_name : str or None, default=None
         Name shown in the title.
+    scoring : str or None, default=None
+        Name of the criterion score (the vertical axis), e.g. "neg_log_loss".
 
     Attributes
     ----------
@@ -122,8 +124,9 @@ class PruningPathDisplay:
     """
 
     def __init__(self, *, history, baseline_score, full_sizes, tolerance=None,
-                 estimator_name=None):
+                 estimator_name=None, scoring=None):
         self.history = history
+        self.scoring = scoring
         self.baseline_score = baseline_score
         self.full_sizes = full_sizes
         self.tolerance = tolerance
@@ -158,7 +161,9 @@ class PruningPathDisplay:
         display = cls(history=network.pruning_report(),
                       baseline_score=float(network.baseline_score_), full_sizes=full,
                       tolerance=getattr(network, "tolerance", None),
-                      estimator_name=name or type(network).__name__)
+                      estimator_name=name or type(network).__name__,
+                      scoring=(network._criterion_scoring()
+                               if hasattr(network, "_criterion_scoring") else None))
         return display.plot(ax=ax, size=size, show_rejected=show_rejected)
 
     def plot(self, ax=None, *, size="n_synapses", show_rejected=True, name=None):
@@ -218,7 +223,7 @@ class PruningPathDisplay:
         if size != "step" and not ax.xaxis_inverted():
             ax.invert_xaxis()
         ax.set_xlabel(_SIZE_LABELS[size] + ("" if size == "step" else " (pruning →)"))
-        ax.set_ylabel("criterion score")
+        ax.set_ylabel("criterion score" + (f" ({self.scoring})" if self.scoring else ""))
         final = accepted.iloc[-1] if len(accepted) else None
         structure = (f"{int(final['n_inputs'])} inputs, {int(final['n_neurons'])} neurons, "
                      f"{int(final['n_synapses'])} synapses" if final is not None
