@@ -6,8 +6,8 @@ Compressing a network: the breast cancer data set
 A network with one hidden layer of 8 neurons on the 30 measurements of
 scikit-learn's breast cancer data set has 248 synapses. Pruning with the
 first-order sensitivity indicators of Gorban and Mirkes (arXiv:2005.06284) removes
-inputs, neurons and synapses for as long as the cross-validated accuracy holds
-within noise. What is left needs a handful of the measurements and a few
+inputs, neurons and synapses for as long as the cross-validated score (the mean
+log-probability of the true class) holds within noise. What is left needs a handful of the measurements and a few
 multiply-adds per case.
 
 This example compares the unpruned and the pruned network (size and accuracy on
@@ -40,7 +40,7 @@ print(f"{X_train.shape[0]} training and {X_test.shape[0]} test cases, "
 # Both are :class:`~sklearn_nnprune.PrunedMLPClassifier` with the same seed;
 # ``prune=()`` switches pruning off. With the default settings pruning removes
 # inputs, then neurons, then synapses; a step is accepted when the cross-fitted
-# accuracy (``cv=3``: three networks share one structure, each scored on the
+# log-likelihood (``cv=3``: three networks share one structure, each scored on the
 # fold it did not train on) stays within one standard error of the best network
 # met so far, the unpruned one to begin with.
 from sklearn_nnprune import PrunedMLPClassifier
@@ -74,7 +74,8 @@ print(kept.sort_values(ascending=False).round(3).to_string())
 # ----------------
 # One point per accepted step, from the unpruned network (the star) to the pruned
 # one; crosses are attempts that the criterion rejected (they were undone).
-# The score is the cross-fitted accuracy.
+# The score is the cross-fitted mean log-probability of the true class
+# (``scoring_`` names it); removing noise inputs first improves it.
 import matplotlib.pyplot as plt
 
 from sklearn_nnprune.plot import NetworkDisplay, PruningPathDisplay
@@ -120,7 +121,7 @@ print("largest difference from predict_proba:",
 # not unique, see the committee example), and their size and test accuracy vary
 # from start to start. A pruned network may also score a little below the
 # unpruned one on the test set: the criterion accepts a step when the
-# cross-fitted accuracy stays within ``noise_tolerance=1`` standard error of the
+# cross-fitted log-likelihood stays within ``noise_tolerance=1`` standard error of the
 # best network met so far, so a loss that the training data cannot tell from
 # noise is allowed. ``noise_tolerance=0`` is stricter and keeps more of the
 # network; ``tolerance`` adds a fixed allowance on top.

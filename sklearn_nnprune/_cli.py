@@ -43,7 +43,8 @@ def _parse_args(argv):
                         help="Keep at most K inputs, even at a loss of quality.")
     parser.add_argument("--tolerance", type=float, metavar="T",
                         help="How far the criterion score may drop below the unpruned "
-                             "network's (default: the estimator's).")
+                             "network's, in the units of the criterion printed under "
+                             "Scores (default: the estimator's).")
     parser.add_argument("--levels", metavar="LEVELS",
                         help="Reduced weight precision: 'binary', 'ternary' or a number "
                              "of levels (default: 'ternary' on the elections data, full "
@@ -224,7 +225,7 @@ def _run(args, out):
     train_score = estimator.score(X, y)
     print("\nScores", file=out)
     print(f"  training {metric}: {train_score:.4f}", file=out)
-    scoring = estimator._criterion_scoring()
+    scoring = estimator.scoring_
     print(f"  criterion ({scoring}) before / after pruning: "
           f"{estimator.baseline_score_:.4f} / {estimator.score_:.4f}", file=out)
     if cv_scores is not None:
@@ -240,7 +241,7 @@ def _run(args, out):
         "importances": {str(r["feature"]): float(r["share"]) for _, r in report.iterrows()},
         "rules": rules,
         "scores": {"metric": metric, "training": float(train_score),
-                   "criterion_scoring": estimator._criterion_scoring(),
+                   "criterion_scoring": estimator.scoring_,
                    "criterion_before": float(estimator.baseline_score_),
                    "criterion_after": float(estimator.score_),
                    "cross_validated": (None if cv_scores is None

@@ -94,8 +94,9 @@ class MinimalNetworkCommittee(MetaEstimatorMixin, BaseEstimator):
     estimator : PrunedMLPClassifier, PrunedMLPRegressor or None, default=None
         Template of every member (cloned; its ``random_state`` is replaced by a seed
         drawn for each member). None: ``PrunedMLPClassifier()``. Its ``tolerance``
-        also sets how far a member's training score may fall below the first
-        member's (see Notes).
+        also sets how far a member's training accuracy (R^2) may fall below the
+        first member's when its own criterion is accuracy (R^2); with a log-loss
+        criterion that allowance is 0 (see Notes).
     n_networks : int, default=8
         Number of distinct members wanted. When the search cannot find that many
         within ``max_attempts`` fits, or runs out of inputs to forbid and new seeds
@@ -184,7 +185,8 @@ class MinimalNetworkCommittee(MetaEstimatorMixin, BaseEstimator):
     two training scores (first member minus this one; for accuracy 1/n per
     sample only one of them gets right), the member is kept when
     ``sum_s d_s <= tolerance + noise_tolerance * sqrt(n) * std(d)``, with the
-    estimator's ``tolerance`` and ``noise_tolerance`` (0 if it has none), the same
+    estimator's ``tolerance`` (0 when its criterion is the log-loss, whose units
+    differ) and ``noise_tolerance`` (0 if it has none), the same
     one-standard-error rule as the estimators' criterion. This rejects members
     that lost quality because an input they needed was denied. The training
     score, unlike each member's ``score_``, is comparable across members whatever
@@ -338,7 +340,12 @@ class MinimalNetworkCommittee(MetaEstimatorMixin, BaseEstimator):
         """Breadth-first search over forbidden-input sets (see the class Notes)."""
         rng = check_random_state(self.random_state)
         n_features = X.shape[1]
-        tolerance = np.inf if base.tolerance is None else base.tolerance
+        # The committee's check is on training accuracy (R^2): a member's tolerance
+        # carries over when its own criterion has those units, not from log-loss.
+        same_units = getattr(base, "_criterion_scoring", lambda: "accuracy")() in (
+            "accuracy", "r2")
+        tolerance = (np.inf if base.tolerance is None
+                     else base.tolerance if same_units else 0.0)
         noise = base.get_params().get("noise_tolerance", 0.0)
         queue, visited = deque([frozenset()]), {frozenset()}
         fertile, n_reseeds, stale = [], 0, 0

@@ -31,10 +31,11 @@ PRUNABLE_KINDS = ("inputs", "neurons", "synapses")
 # At batch size 1, how many further candidates in rank order are tried before a
 # kind is declared exhausted (METHOD.md section 5).
 _SINGLE_TRIES = 3
-# Probabilities are floored before the log, as scikit-learn's log_loss does.
-_PROBA_FLOOR = 1e-15
+# Probabilities are floored before the log, at machine epsilon as in scikit-learn's
+# log_loss.
+_PROBA_FLOOR = np.finfo(np.float64).eps
 # Samples x weights above which a fit (and L-BFGS-B) uses multithreaded BLAS.
-_THREADED_LBFGS_WORK = 2 ** 24
+_THREADED_WORK = 2 ** 24
 _count_or_fraction = [Interval(Integral, 1, None, closed="left"),
                       Interval(RealNotInt, 0, 1, closed="right")]
 
@@ -107,7 +108,6 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
         "noise_tolerance": [Interval(Real, 0, None, closed="left")],
         "validation_fraction": [Interval(RealNotInt, 0, 1, closed="neither"), None],
         "cv": [Interval(Integral, 2, None, closed="left"), None],
-        "scoring": [StrOptions({"auto", "neg_log_loss", "accuracy", "r2"})],
         "indicator": [StrOptions({"sum", "max"})],
         "reference": [StrOptions({"mean", "zero"})],
         "accumulate": [Interval(Integral, 1, None, closed="left")],
@@ -229,11 +229,6 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
                                  f"{'of every class' if self._is_classifier_task() else ''}"
                                  f"; the smallest count is {smallest}. Lower cv or set "
                                  "cv=None.")
-        allowed = (("auto", "neg_log_loss", "accuracy") if self._is_classifier_task()
-                   else ("auto", "r2"))
-        if self.scoring not in allowed:
-            raise ValueError(f"scoring={self.scoring!r} does not apply to "
-                             f"{type(self).__name__}; use one of {list(allowed)}.")
         self._check_transparency(hidden)
         return hidden, prune
 
@@ -248,7 +243,7 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
             # its time is thread start-up (4x slower on 2 cores). Only products over
             # large data are worth the threads.
             n_params = sum(int(M.sum()) for M in masks)
-            threads = None if X.shape[0] * n_params > _THREADED_LBFGS_WORK else 1
+            threads = None if X.shape[0] * n_params > _THREADED_WORK else 1
             with _blas_limit(threads):
                 return fit_lbfgs(X, Y, coefs, intercepts, masks, tol=self.tol, **kw)
         batch = min(200, X.shape[0]) if self.batch_size == "auto" else self.batch_size
@@ -335,13 +330,14 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
         n_weights = sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
         # Below this much work every product of the fit (training, criterion,
         # indicators) is too small for BLAS threads to pay for their start-up.
-        threads = None if n_samples * n_weights > _THREADED_LBFGS_WORK else 1
+        threads = None if n_samples * n_weights > _THREADED_WORK else 1
         with _blas_limit(threads):
             return self._fit_network(X, y_raw, Y, hidden, prune)
 
     def _fit_network(self, X, y_raw, Y, hidden, prune):
         rng = check_random_state(self.random_state)
-        n_samples, n_features = X.shape
+        n_features = X.shape[1]
+        self.scoring_ = self._criterion_scoring()
         self._verbose_start = time.perf_counter()
 
         self._x_mean = X.mean(axis=0)
@@ -693,7 +689,7 @@ class PrunedMLPClassifier(ClassifierMixin, _BasePrunedMLP):
 
     The network is trained, then its least significant inputs, neurons and synapses
     are removed in batches, each removal followed by a brief warm-started
-    retraining, for as long as the accuracy on the criterion data stays within
+    retraining, for as long as the criterion score (see ``scoring``) stays within
     ``tolerance`` of the unpruned network's (Gorban and Mirkes' first-order
     sensitivity pruning; see METHOD.md).
 
@@ -715,9 +711,10 @@ class PrunedMLPClassifier(ClassifierMixin, _BasePrunedMLP):
     learning_rate_init : float, default=1e-3
         Step size of "adam".
     n_iter_no_change : int, default=10
-        "adam" stops when the training loss has not improved by ``tol`` for this
-        many consecutive epochs (as in MLPClassifier); ``max_iter`` runs the full
-        budget.
+        Only used with ``solver="adam"``: training (and every retraining) stops
+        when the training loss has not improved by ``max(tol, 1e-4)`` for more than
+        this many consecutive epochs, as in scikit-learn's MLPs. A value of at least
+        ``max_iter`` always runs the full budget.
     max_iter : int, default=500
         Iterations (lbfgs) or epochs (adam) of the first training.
     retrain_iter : int, default=30
@@ -734,9 +731,9 @@ class PrunedMLPClassifier(ClassifierMixin, _BasePrunedMLP):
         Cap on the incoming synapses of every neuron (uniform simplification).
     tolerance : float or None, default=0.0
         How far the criterion score (see ``scoring``) may fall below the unpruned
-        network's, on top of the noise allowance, in the units of that score. None: prune only down to the caps,
-        and quantize and binarize fully (``weight_levels``, ``binarize_neurons``)
-        whatever the quality.
+        network's, on top of the noise allowance, in the units of that score.
+        None: prune only down to the caps, and quantize and binarize fully
+        (``weight_levels``, ``binarize_neurons``) whatever the quality.
     noise_tolerance : float, default=1.0
         Further allowance in standard errors of the paired difference of the
         per-sample scores of the candidate and the unpruned network (the
@@ -755,8 +752,8 @@ class PrunedMLPClassifier(ClassifierMixin, _BasePrunedMLP):
         The reference score is that of the best network met along the pruning path.
     scoring : {"auto", "neg_log_loss", "accuracy"}, default="auto"
         The criterion score. "neg_log_loss": the mean log-probability of the true
-        class (scikit-learn's ``neg_log_loss``), out of sample the loss the network
-        is trained on; it registers a loss of information before decisions flip,
+        class (scikit-learn's ``neg_log_loss``): minus the loss the network is
+        trained on (without the penalty), out of sample; it registers a loss of information before decisions flip,
         and its per-sample differences are continuous, so a real loss is told from
         retraining noise with fewer samples than accuracy needs. "accuracy": the
         fraction of samples classified correctly, the paper's rule that the network
@@ -829,6 +826,9 @@ class PrunedMLPClassifier(ClassifierMixin, _BasePrunedMLP):
     feature_importances_ : ndarray of shape (n_features_in_,)
         Sensitivity of the loss to each input, normalized to sum to 1 (0 for
         removed inputs).
+    scoring_ : str
+        The criterion score used by this fit: "neg_log_loss" or "accuracy"
+        (``scoring`` resolved).
     baseline_score_, score_ : float
         Criterion score (see ``scoring``; out-of-sample with ``cv`` or
         ``validation_fraction``) before and after pruning. With ``prune=()`` one
@@ -881,6 +881,10 @@ class PrunedMLPClassifier(ClassifierMixin, _BasePrunedMLP):
     """
 
     _output_activation = "logistic"
+    _parameter_constraints = {
+        **_BasePrunedMLP._parameter_constraints,
+        "scoring": [StrOptions({"auto", "neg_log_loss", "accuracy"})],
+    }
 
     def _is_classifier_task(self):
         return True
@@ -895,8 +899,10 @@ class PrunedMLPClassifier(ClassifierMixin, _BasePrunedMLP):
         # weights; whether it still solves the task is what the paper asks there.
         # Rules are judged by their decisions, and levels and thresholds make the
         # probabilities coarse by design.
-        on_training_data = self.cv is None and self.validation_fraction is None
         transparent = self.weight_levels is not None or self.binarize_neurons
+        simplify = bool(self.prune) or transparent
+        on_training_data = not simplify or (self.cv is None and
+                                            self.validation_fraction is None)
         return "accuracy" if on_training_data or transparent else "neg_log_loss"
 
     def _score_contributions(self, y_encoded, out):
@@ -991,8 +997,9 @@ class PrunedMLPClassifier(ClassifierMixin, _BasePrunedMLP):
 class PrunedMLPRegressor(RegressorMixin, _BasePrunedMLP):
     """Multi-layer perceptron regressor pruned to a minimal structure.
 
-    Same method and parameters as :class:`PrunedMLPClassifier`; the output is
-    linear, the loss the squared error, the criterion score R^2. Targets are
+    Same method and parameters as :class:`PrunedMLPClassifier` (except ``scoring``,
+    always R^2); the output is linear, the loss the squared error, the criterion
+    score R^2. Targets are
     standardized inside the estimator; ``coefs_`` and ``intercepts_`` are reported in
     the original units of X and y.
 
@@ -1011,9 +1018,10 @@ class PrunedMLPRegressor(RegressorMixin, _BasePrunedMLP):
     learning_rate_init : float, default=1e-3
         Step size of "adam".
     n_iter_no_change : int, default=10
-        "adam" stops when the training loss has not improved by ``tol`` for this
-        many consecutive epochs (as in MLPClassifier); ``max_iter`` runs the full
-        budget.
+        Only used with ``solver="adam"``: training (and every retraining) stops
+        when the training loss has not improved by ``max(tol, 1e-4)`` for more than
+        this many consecutive epochs, as in scikit-learn's MLPs. A value of at least
+        ``max_iter`` always runs the full budget.
     max_iter : int, default=500
         Iterations of the first training.
     retrain_iter : int, default=30
@@ -1081,6 +1089,8 @@ class PrunedMLPRegressor(RegressorMixin, _BasePrunedMLP):
         Size of the pruned structure.
     feature_importances_ : ndarray of shape (n_features_in_,)
         Normalized input sensitivities.
+    scoring_ : str
+        The criterion score used by this fit: "r2".
     baseline_score_, score_ : float
         R^2 on the criterion data before and after pruning.
     pruning_history_ : list of dict
@@ -1112,6 +1122,10 @@ class PrunedMLPRegressor(RegressorMixin, _BasePrunedMLP):
     """
 
     _output_activation = "identity"
+    _parameter_constraints = {
+        **_BasePrunedMLP._parameter_constraints,
+        "scoring": [StrOptions({"auto", "r2"})],
+    }
 
     def _is_classifier_task(self):
         return False

@@ -24,6 +24,9 @@ def test_main_job_on_elections(capsys, tmp_path):
     assert abs(sum(result["importances"].values()) - 1) < 1e-9
     assert "class: won" in result["rules"]
     assert any(step["kind"] in ("levels", "binarize") for step in result["pruning_history"])
+    # 41 rows: the paper's rule on the training data, scored by accuracy.
+    assert "criterion (accuracy) before / after pruning" in out
+    assert result["scores"]["criterion_scoring"] == "accuracy"
 
 
 def test_bad_levels_is_a_clear_error(capsys):
@@ -64,7 +67,8 @@ def test_user_csv_regression(tmp_path, capsys):
     path = tmp_path / "reg.csv"
     df.to_csv(path, index=False)
     assert main(["--data", str(path), "--target", "y", "--quiet"]) == 0
-    assert "regression" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "regression" in out and "criterion (r2) before / after pruning" in out
 
 
 @pytest.mark.parametrize("make,args,message", [

@@ -213,20 +213,68 @@ def test_scoring_neg_log_loss_is_sklearn_log_loss(clf_data):
     assert acc.baseline_score_ == pytest.approx(acc.score(X, y))
 
 
+def test_scoring_neg_log_loss_multiclass_and_explicit_accuracy():
+    X, y = make_classification(n_samples=240, n_features=6, n_informative=4,
+                               n_redundant=0, n_classes=3, random_state=0)
+    est = PrunedMLPClassifier(random_state=0, prune=(), scoring="neg_log_loss",
+                              **FAST).fit(X, y)
+    assert est.baseline_score_ == pytest.approx(-log_loss(y, est.predict_proba(X)),
+                                                rel=1e-9)
+    pruned = PrunedMLPClassifier(random_state=0, scoring="accuracy", **FAST).fit(X, y)
+    assert pruned.scoring_ == "accuracy"
+    assert 0 <= pruned.score_ <= 1 and 0 <= pruned.baseline_score_ <= 1
+    assert all(0 <= step["score"] <= 1 for step in pruned.pruning_history_)
+    default = PrunedMLPClassifier(random_state=0, **FAST).fit(X, y)
+    assert default.scoring_ == "neg_log_loss"
+    assert default.score_ <= 0 and all(step["score"] <= 0
+                                       for step in default.pruning_history_)
+
+
+def test_scoring_neg_log_loss_with_transparent_network():
+    rng = np.random.RandomState(0)
+    X = rng.randint(0, 2, size=(200, 4)).astype(float)
+    y = (X[:, :3].sum(axis=1) >= 2).astype(int)
+    est = PrunedMLPClassifier(hidden_layer_sizes=(2,), weight_levels="ternary",
+                              scoring="neg_log_loss", random_state=0, max_iter=200,
+                              retrain_iter=20).fit(X, y)
+    assert est.scoring_ == "neg_log_loss" and est.score_ <= 0
+    assert est.score(X, y) > 0.9
+
+
+def test_small_fits_run_on_one_blas_thread(monkeypatch, clf_data):
+    import sklearn_nnprune._estimators as module
+    calls = []
+    real = module._blas_limit
+
+    def spy(threads):
+        calls.append(threads)
+        return real(threads)
+
+    monkeypatch.setattr(module, "_blas_limit", spy)
+    PrunedMLPClassifier(random_state=0, prune=(), **FAST).fit(*clf_data)
+    assert calls and calls[0] == 1
+    calls.clear()
+    monkeypatch.setattr(module, "_THREADED_WORK", 0)
+    PrunedMLPClassifier(random_state=0, prune=(), **FAST).fit(*clf_data)
+    assert calls[0] is None
+
+
 @pytest.mark.parametrize("params, scoring", [
     (dict(), "neg_log_loss"), (dict(cv=None), "accuracy"),
     (dict(cv=None, validation_fraction=0.25), "neg_log_loss"),
     (dict(weight_levels="ternary"), "accuracy"), (dict(binarize_neurons=True), "accuracy"),
     (dict(scoring="accuracy"), "accuracy"), (dict(cv=None, scoring="neg_log_loss"),
-                                             "neg_log_loss")])
+                                             "neg_log_loss"),
+    (dict(prune=()), "accuracy")])  # nothing pruned: one network, its training data
 def test_scoring_auto(params, scoring):
     assert PrunedMLPClassifier(**params)._criterion_scoring() == scoring
 
 
 def test_scoring_must_fit_the_estimator(clf_data, reg_data):
-    with pytest.raises(ValueError, match="scoring='r2' does not apply to PrunedMLPClassifier"):
+    with pytest.raises(ValueError, match="'scoring' parameter of PrunedMLPClassifier.*'r2'"):
         PrunedMLPClassifier(scoring="r2").fit(*clf_data)
-    with pytest.raises(ValueError, match="scoring='accuracy' does not apply to PrunedMLPRegressor"):
+    with pytest.raises(ValueError,
+                       match="'scoring' parameter of PrunedMLPRegressor.*'accuracy'"):
         PrunedMLPRegressor(scoring="accuracy").fit(*reg_data)
 
 

@@ -230,6 +230,18 @@ def test_activate_in_place_equals_out_of_place(name):
     np.testing.assert_array_equal(z_keep, z)
 
 
+def test_tanh_matches_numpy_everywhere():
+    z = np.concatenate([np.random.RandomState(0).normal(scale=5, size=1000),
+                        [0.0, 1e-300, -1e-12, 20.0, -20.0, 354.0, 355.0, -800.0, 800.0,
+                         np.inf, -np.inf]])
+    got = activate(z, "tanh")
+    np.testing.assert_allclose(got, np.tanh(z), rtol=0, atol=5e-16)
+    assert np.isnan(activate(np.array([np.nan]), "tanh")).all()
+    in_place = z.copy()
+    assert activate(in_place, "tanh", out=in_place) is in_place
+    np.testing.assert_array_equal(in_place, got)
+
+
 def test_step_outputs_signs():
     z = np.array([[-2.0, -1e-9, 0.0, 1e-9, 3.0]])
     np.testing.assert_array_equal(activate(z, "step"), np.where(z >= 0, 1.0, -1.0))

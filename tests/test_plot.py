@@ -86,6 +86,17 @@ def test_pruning_path_size_axis(reg, size):
     assert ax.xaxis_inverted() == (size != "step")
 
 
+def test_pruning_path_names_the_classifier_criterion():
+    X, y = make_classification(n_samples=200, n_features=5, n_informative=3,
+                               n_redundant=0, random_state=0)
+    kw = dict(hidden_layer_sizes=(4,), max_iter=100, retrain_iter=10, random_state=0)
+    for scoring in ("neg_log_loss", "accuracy"):
+        clf = PrunedMLPClassifier(scoring=scoring, **kw).fit(X, y)
+        display = PruningPathDisplay.from_estimator(clf)
+        assert display.ax_.get_ylabel() == f"criterion score ({scoring})"
+        plt.close(display.figure_)
+
+
 def test_pruning_path_bad_size(reg):
     with pytest.raises(ValueError, match="size must be one of"):
         PruningPathDisplay.from_estimator(reg, size="layers")

@@ -94,6 +94,12 @@ def test_make_classification_informative_space_recovered(seed):
     assert len(kept) == 5 and np.linalg.matrix_rank(X[:, kept]) == 5, kept
 
 
+def test_given_estimator_keeps_its_own_prune_setting(friedman):
+    X, y = friedman
+    sel = NetworkInputSelector(small_reg(), random_state=0).fit(X, y)
+    assert sel.estimator_.prune == small_reg().prune
+
+
 def test_default_estimator_follows_the_target_type(friedman):
     X, y = friedman
     sel = NetworkInputSelector(max_inputs=3, tolerance=None, random_state=0)

@@ -162,8 +162,7 @@ class PruningPathDisplay:
                       baseline_score=float(network.baseline_score_), full_sizes=full,
                       tolerance=getattr(network, "tolerance", None),
                       estimator_name=name or type(network).__name__,
-                      scoring=(network._criterion_scoring()
-                               if hasattr(network, "_criterion_scoring") else None))
+                      scoring=getattr(network, "scoring_", None))
         return display.plot(ax=ax, size=size, show_rejected=show_rejected)
 
     def plot(self, ax=None, *, size="n_synapses", show_rejected=True, name=None):
