@@ -25,6 +25,7 @@ from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._estimators import PrunedMLPClassifier, PrunedMLPRegressor
+from ._model_selection import paired_drop_within_noise
 
 # How many attempts (member fits) the search may spend per requested member when
 # max_attempts is None. The elections need about 1.1 fits per member; the margin is
@@ -63,16 +64,6 @@ def _canonical_structure(masks, columns, n_features):
         masks[layer] = incoming[:, order]
         masks[layer + 1] = outgoing[order]
     return tuple((M.shape, M.tobytes()) for M in masks)
-
-
-def _criterion_holds(diff, tolerance, noise_tolerance):
-    """A member keeps the first member's training score: the paired per-sample
-    score differences ``diff`` (first member minus this one) sum to at most
-    ``tolerance`` plus ``noise_tolerance`` standard errors of that sum, the rule
-    the estimators' own pruning criterion uses."""
-    n = diff.shape[0]
-    se = np.sqrt(n) * diff.std(ddof=1) if n > 1 else 0.0
-    return diff.sum() <= tolerance + noise_tolerance * se + 1e-12
 
 
 class MinimalNetworkCommittee(MetaEstimatorMixin, BaseEstimator):
@@ -342,8 +333,7 @@ class MinimalNetworkCommittee(MetaEstimatorMixin, BaseEstimator):
         n_features = X.shape[1]
         # The committee's check is on training accuracy (R^2): a member's tolerance
         # carries over when its own criterion has those units, not from log-loss.
-        same_units = getattr(base, "_criterion_scoring", lambda: "accuracy")() in (
-            "accuracy", "r2")
+        same_units = base._criterion_scoring() in ("accuracy", "r2")
         tolerance = (np.inf if base.tolerance is None
                      else base.tolerance if same_units else 0.0)
         noise = base.get_params().get("noise_tolerance", 0.0)
@@ -378,7 +368,7 @@ class MinimalNetworkCommittee(MetaEstimatorMixin, BaseEstimator):
                 importance = np.zeros(n_features)
                 importance[cols] = est.feature_importances_
                 status = "rejected"
-                if _criterion_holds(reference_parts - parts, tolerance, noise):
+                if paired_drop_within_noise(reference_parts - parts, tolerance, noise):
                     key = (support.tobytes(),
                            _canonical_structure(est.masks_, cols, n_features))
                     status = "duplicate" if key in structures else "kept"

@@ -21,6 +21,7 @@ from sklearn.utils.multiclass import check_classification_targets, type_of_targe
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._network import count_structure, forward, predict_output
+from ._model_selection import paired_drop_within_noise
 from ._pruning import (cascade, is_viable, remove_inputs, remove_neurons,
                        remove_synapses, resolve_count)
 from ._sensitivity import average_sensitivities
@@ -284,10 +285,8 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
         the unpruned one to begin with: removing noise often improves an
         out-of-sample score, and what is removed after that must not lose the gain.
         """
-        diff = ctx["reference_contributions"] - contributions
-        n = diff.shape[0]
-        se = np.sqrt(n) * diff.std(ddof=1) if n > 1 else 0.0
-        return diff.sum() <= self.tolerance + self.noise_tolerance * se + 1e-12
+        return paired_drop_within_noise(ctx["reference_contributions"] - contributions,
+                                        self.tolerance, self.noise_tolerance)
 
     def _accept(self, contributions, ctx):
         """Raise the reference when the accepted network is the best so far."""
@@ -911,11 +910,13 @@ class PrunedMLPClassifier(ClassifierMixin, _BasePrunedMLP):
             # accuracy = sum over samples of correct_s / n
             return (self._decode_output(out) == y_encoded) / n
         # neg_log_loss = sum over samples of log p_s(true class) / n
-        if out.shape[1] == 1:
-            p_true = np.where(y_encoded == 1, out[:, 0], 1.0 - out[:, 0])
-        else:
-            p_true = out[np.arange(n), y_encoded]
+        p_true = self._class_probabilities(out)[np.arange(n), y_encoded]
         return np.log(np.clip(p_true, _PROBA_FLOOR, None)) / n
+
+    @staticmethod
+    def _class_probabilities(out):
+        # A binary network has one logistic output, the probability of class 1.
+        return np.hstack([1.0 - out, out]) if out.shape[1] == 1 else out
 
     @staticmethod
     def _decode_output(out):
@@ -967,10 +968,7 @@ class PrunedMLPClassifier(ClassifierMixin, _BasePrunedMLP):
         proba : ndarray of shape (n_samples, n_classes)
             Probability of each class, in the order of ``classes_``.
         """
-        out = self._forward_original(X)
-        if out.shape[1] == 1:
-            return np.hstack([1.0 - out, out])
-        return out
+        return self._class_probabilities(self._forward_original(X))
 
     def predict(self, X):
         """Predicted class labels.
