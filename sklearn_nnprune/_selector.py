@@ -33,7 +33,11 @@ class NetworkInputSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
         else a PrunedMLPClassifier, with default settings except
         ``prune=("inputs",)``: only the inputs matter to a selector, and pruning
         neurons and synapses as well would take two to three times as long for the
-        same selection (benchmarks/RESULTS_selection.md). Integer targets count as
+        same selection (benchmarks/RESULTS_selection.md); and ``prune_step=0.25``:
+        the estimators' smaller default step pays off when thousands of weights are
+        pruned, while on a few dozen inputs it doubled the time and tried more
+        single removals at the edge of the noise allowance (make_classification with
+        redundant inputs, seed 0: an extra input kept). Integer targets count as
         classes; pass ``estimator=PrunedMLPRegressor()`` for integer-valued
         regression targets. The estimator is cloned, never fitted in place.
     max_inputs : int, float or None, default=None
@@ -134,7 +138,7 @@ class NetworkInputSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
             kind = type_of_target(y, input_name="y")
             network = (PrunedMLPRegressor if kind.startswith("continuous")
                        else PrunedMLPClassifier)
-            base = network(prune=("inputs",))
+            base = network(prune=("inputs",), prune_step=0.25)
         else:
             base = clone(self.estimator)
         overrides = {name: value for name, value in

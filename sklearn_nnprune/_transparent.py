@@ -170,9 +170,9 @@ class _TransparentMixin:
         # A step whose zero levels would cut every path to the output is refused
         # (_fix_weights returns None).
         state = self._back_off_search(
-            "levels", state, ctx, rank,
-            attempt=lambda st, batch: self._fix_weights(st, batch, current["targets"], ctx),
-            forced=self.tolerance is None)
+            [("levels", rank,
+              lambda st, batch: self._fix_weights(st, batch, current["targets"], ctx))],
+            state, ctx, forced=self.tolerance is None)
         # The fitted network continues the first fold's network.
         self._level_scales = scales[0]
         return state
