@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from sklearn.base import clone
-from sklearn.datasets import make_classification, make_friedman1
+from sklearn.datasets import make_classification, make_friedman1, make_moons
 from sklearn.metrics import log_loss
 from sklearn.model_selection import GridSearchCV
 from sklearn.utils.estimator_checks import parametrize_with_checks
@@ -276,6 +276,30 @@ def test_scoring_must_fit_the_estimator(clf_data, reg_data):
     with pytest.raises(ValueError,
                        match="'scoring' parameter of PrunedMLPRegressor.*'accuracy'"):
         PrunedMLPRegressor(scoring="accuracy").fit(*reg_data)
+
+
+@pytest.fixture(scope="module")
+def moons_paths():
+    X, y = make_moons(150, noise=0.2, random_state=0)
+    return {tol: PrunedMLPClassifier(random_state=0, tolerance=tol).fit(X, y)
+            for tol in (0.0, 0.01)}
+
+
+def test_kinds_take_turns_in_criterion_steps(moons_paths):
+    kinds = [r["kind"] for r in moons_paths[0.01].pruning_history_]
+    assert kinds[:9] == ["inputs", "neurons", "synapses"] * 3
+    accepted = [r["kind"] for r in moons_paths[0.01].pruning_history_ if r["accepted"]]
+    # Neurons and synapses alternate: neither kind is pruned to its end first.
+    assert accepted[:4] == ["neurons", "synapses"] * 2
+
+
+def test_tolerance_prices_negligible_losses(moons_paths):
+    exact, priced = moons_paths[0.0], moons_paths[0.01]
+    assert priced.n_neurons_ < exact.n_neurons_
+    assert priced.n_neurons_ <= 4
+    # The losses it accepts are negligible: same accuracy on new samples.
+    X_new, y_new = make_moons(2000, noise=0.2, random_state=1)
+    assert priced.score(X_new, y_new) >= exact.score(X_new, y_new) - 0.01
 
 
 def test_paper_rule_tolerance_zero_keeps_training_accuracy(clf_data):
