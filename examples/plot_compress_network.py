@@ -38,8 +38,8 @@ print(f"{X_train.shape[0]} training and {X_test.shape[0]} test cases, "
 # The unpruned and the pruned network
 # -----------------------------------
 # Both are :class:`~sklearn_nnprune.PrunedMLPClassifier` with the same seed;
-# ``prune=()`` switches pruning off. With the default settings pruning removes
-# inputs, then neurons, then synapses; a step is accepted when the cross-fitted
+# ``prune=()`` switches pruning off. With the default settings inputs, neurons
+# and synapses take turns, one attempted step each; a step is accepted when the cross-fitted
 # log-likelihood (``cv=3``: three networks share one structure, each scored on the
 # fold it did not train on) stays within one standard error of the best network
 # met so far, the unpruned one to begin with.
