@@ -35,9 +35,10 @@ class NetworkInputSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
         neurons and synapses as well would take two to three times as long for the
         same selection (benchmarks/RESULTS_selection.md); and ``prune_step=0.25``:
         the estimators' smaller default step pays off when thousands of weights are
-        pruned, while on a few dozen inputs it doubled the time and tried more
-        single removals at the edge of the noise allowance (make_classification with
-        redundant inputs, seed 0: an extra input kept). Integer targets count as
+        pruned, while on a few dozen inputs it took up to twice as long and tried
+        more single removals at the edge of the noise allowance (make_classification
+        with redundant inputs, seed 0: an extra input kept; measured in
+        benchmarks/RESULTS_selection.md). Integer targets count as
         classes; pass ``estimator=PrunedMLPRegressor()`` for integer-valued
         regression targets. The estimator is cloned, never fitted in place.
     max_inputs : int, float or None, default=None

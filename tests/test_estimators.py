@@ -293,6 +293,57 @@ def test_kinds_take_turns_in_criterion_steps(moons_paths):
     assert accepted[:4] == ["neurons", "synapses"] * 2
 
 
+def _turns(monkeypatch, accept_attempts):
+    """Pruning path of a 5-4-1 network whose criterion holds exactly at the given
+    attempt numbers (1-based): the order of the steps then depends only on the
+    counts of candidates."""
+    attempts = []
+
+    def holds(self, contributions, ctx):
+        attempts.append(None)
+        return len(attempts) in accept_attempts
+
+    monkeypatch.setattr(PrunedMLPClassifier, "_criterion_holds", holds)
+    X, y = make_classification(n_samples=60, n_features=5, n_informative=3,
+                               n_redundant=0, random_state=0)
+    clf = PrunedMLPClassifier(hidden_layer_sizes=(4,), cv=None, max_iter=50,
+                              retrain_iter=5, random_state=0).fit(X, y)
+    return [(r["kind"][0], r["n_removed"], r["accepted"]) for r in clf.pruning_history_]
+
+
+def test_turns_halve_then_try_three_single_candidates(monkeypatch):
+    # 4 input candidates (never the last input), 3 neuron candidates, 24 synapses:
+    # first batches 1, 1 and floor(0.1 * 24) = 2; a rejected batch of 2 is halved,
+    # and each kind stops after three rejected single removals in a row.
+    path = _turns(monkeypatch, accept_attempts=())
+    assert [(k, n) for k, n, _ in path] == [
+        ("i", 1), ("n", 1), ("s", 2), ("i", 1), ("n", 1), ("s", 1),
+        ("i", 1), ("n", 1), ("s", 1), ("s", 1)]
+    assert not any(accepted for _, _, accepted in path)
+
+
+def test_turns_restart_with_the_next_kind_after_an_accepted_step(monkeypatch):
+    path = _turns(monkeypatch, accept_attempts=(2,))
+    # The neuron step is accepted: every kind is ranked again (the synapse batch
+    # is now floor(0.1 * 18) = 1) and gets three single tries again, in turn from
+    # the synapses on; the neurons have only two candidates left.
+    assert path == [("i", 1, False), ("n", 1, True)] + [
+        ("s", 1, False), ("i", 1, False), ("n", 1, False)] * 2 + [
+        ("s", 1, False), ("i", 1, False)]
+
+
+@pytest.mark.parametrize("cap", ["max_neurons", "max_synapses"])
+def test_a_cap_the_criterion_meets_anyway_changes_nothing(clf_data, cap):
+    X, y = clf_data
+    free = PrunedMLPClassifier(hidden_layer_sizes=(6,), random_state=0).fit(X, y)
+    reached = free.n_neurons_ if cap == "max_neurons" else free.n_synapses_
+    capped = PrunedMLPClassifier(hidden_layer_sizes=(6,), random_state=0,
+                                 **{cap: reached}).fit(X, y)
+    assert capped.pruning_history_ == free.pruning_history_
+    for W_capped, W_free in zip(capped.coefs_, free.coefs_):
+        np.testing.assert_array_equal(W_capped, W_free)
+
+
 def test_tolerance_prices_negligible_losses(moons_paths):
     exact, priced = moons_paths[0.0], moons_paths[0.01]
     assert priced.n_neurons_ < exact.n_neurons_

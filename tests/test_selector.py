@@ -69,6 +69,7 @@ def test_friedman1_informative_inputs_recovered(seed):
     assert isinstance(selector.estimator_, PrunedMLPRegressor)
     # The default network prunes inputs only: its hidden layer stays whole.
     assert selector.estimator_.prune == ("inputs",)
+    assert selector.estimator_.prune_step == 0.25
     assert selector.estimator_.n_neurons_ == 16
 
 
