@@ -25,13 +25,20 @@
     torch network has 2 outputs on the binary problem, ours 1 (992 weights instead
     of 1024), so "% removed" is given against each network's own total.
 
+(d) (only when asked: ``--only d``) the comparison of (c), ours only, over
+    estimator seeds ``random_state`` 0..N-1 (``--random-states N``), optionally
+    with other parameters (``--set noise_tolerance=0 prune_step=0.25``): one seed
+    is one draw of a chaotic path of accept/reject decisions.
+
 Every fit is timed (wall clock). Usage::
 
     python benchmarks/bench_pruning.py [--torch-python /path/to/python]
-        [--only a b c] [--seeds 10] [--friedman-seeds 5]
+        [--only a b c d] [--seeds 10] [--friedman-seeds 5] [--random-states 8]
+        [--set NAME=VALUE ...]
 """
 
 import argparse
+import ast
 import json
 import os
 import platform
@@ -220,12 +227,46 @@ def compression_benchmark(torch_python):
     return results
 
 
+def seed_study(random_states, **params):
+    """(d) the compression comparison of (c), ours only, over estimator seeds."""
+    print(f"\n(d) Compression over random_state {list(random_states)}: same split and "
+          f"settings as (c){', plus ' + str(params) if params else ''}")
+    print(f"  {'data':14s} {'seed':>4s} {'weights left':>13s} {'removed':>8s} {'inputs':>6s} "
+          f"{'test acc':>8s} {'unpruned':>8s} {'diff':>6s}  both targets  time")
+    for name, loader in (("digits", load_digits), ("breast_cancer", load_breast_cancer)):
+        X_tr, y_tr, X_te, y_te = _split(loader)
+        met = []
+        for seed in random_states:
+            unpruned = PrunedMLPClassifier(hidden_layer_sizes=(32,), prune=(),
+                                           random_state=seed).fit(X_tr, y_tr)
+            pruned, seconds = _fit(PrunedMLPClassifier(hidden_layer_sizes=(32,),
+                                                       random_state=seed, **params),
+                                   X_tr, y_tr)
+            total = sum(M.size for M in pruned.masks_)
+            removed = 1 - pruned.n_synapses_ / total
+            diff = pruned.score(X_te, y_te) - unpruned.score(X_te, y_te)
+            ok = ((pruned.n_synapses_ <= 23) if name == "breast_cancer"
+                  else removed >= 0.90) and diff >= -0.01 - 1e-12
+            met.append(ok)
+            print(f"  {name:14s} {seed:>4d} {pruned.n_synapses_:>5d} / {total:<5d} "
+                  f"{_pct(removed):>8s} {pruned.n_inputs_:>6d} "
+                  f"{_pct(pruned.score(X_te, y_te)):>8s} "
+                  f"{_pct(unpruned.score(X_te, y_te)):>8s} {100 * diff:+6.1f}  "
+                  f"{'yes' if ok else 'no':>12s}  {seconds:.1f} s")
+        print(f"  {name}: both targets on {sum(met)} of {len(met)} seeds")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--torch-python", default=os.environ.get("NNPRUNE_TORCH_PYTHON"),
                         help="a Python interpreter with torch and numpy, for the peer "
                              "(default: $NNPRUNE_TORCH_PYTHON)")
-    parser.add_argument("--only", nargs="+", choices=["a", "b", "c"], default=["a", "b", "c"])
+    parser.add_argument("--only", nargs="+", choices=["a", "b", "c", "d"],
+                        default=["a", "b", "c"])
+    parser.add_argument("--random-states", type=int, default=8,
+                        help="(d): estimator seeds 0..N-1 of the seed study")
+    parser.add_argument("--set", nargs="*", default=[], metavar="NAME=VALUE",
+                        help="(d): estimator parameters to vary, e.g. noise_tolerance=0")
     parser.add_argument("--seeds", type=int, default=10)
     parser.add_argument("--friedman-seeds", type=int, default=5)
     args = parser.parse_args()
@@ -240,6 +281,12 @@ def main():
         selection_benchmark("regression", range(args.friedman_seeds))
     if "c" in args.only:
         compression_benchmark(args.torch_python)
+    if "d" in args.only:
+        params = {}
+        for item in args.set:
+            key, value = item.split("=", 1)
+            params[key] = ast.literal_eval(value)
+        seed_study(range(args.random_states), **params)
     print(f"\ntotal {time.perf_counter() - start:.0f} s")
 
 
