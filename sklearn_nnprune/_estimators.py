@@ -705,7 +705,17 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
         -------
         report : pandas.DataFrame
             Columns ``step, kind, removed, n_removed, accepted, forced, score,
-            n_inputs, n_neurons, n_synapses``.
+            n_inputs, n_neurons, n_synapses``. ``step`` numbers the attempts from
+            1; ``kind`` is "inputs", "neurons", "synapses", "levels" (weights fixed
+            to their levels) or "binarize" (a threshold neuron); ``removed`` names
+            the elements of the step; ``accepted`` says whether the step stands
+            (rejected steps were undone); ``forced`` marks steps taken whatever
+            the criterion says: a cap being reached, or quantization and
+            binarization with ``tolerance=None`` (a forced step that was impossible,
+            because it would cut every path to the output, is not accepted and has
+            score -inf); ``score`` is the criterion score after the step; the last
+            three columns are the structure the step produced (for a rejected
+            step, that of the network tried and undone).
         """
         check_is_fitted(self)
         columns = ["step", "kind", "removed", "n_removed", "accepted", "forced", "score",

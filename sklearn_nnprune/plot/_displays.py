@@ -70,8 +70,8 @@ class PruningPathDisplay:
 
     The accepted steps form the path from the unpruned network to the pruned one,
     each step marked by the kind of element it removed; rejected attempts are
-    drawn as crosses, steps forced by a cap are circled, and horizontal lines show
-    the unpruned network's score and the tolerance below it.
+    drawn as crosses, forced steps (a cap, or ``tolerance=None``) are circled, and
+    horizontal lines show the unpruned network's score and the tolerance below it.
 
     Parameters
     ----------
@@ -97,7 +97,8 @@ class PruningPathDisplay:
     rejected_ : matplotlib PathCollection or None
         The rejected attempts.
     forced_ : matplotlib PathCollection or None
-        Circles around the steps forced by a cap.
+        Circles around the forced steps (a cap being reached, or quantization and
+        binarization with ``tolerance=None``).
     ax_ : matplotlib Axes
         Axes with the plot.
     figure_ : matplotlib Figure
@@ -207,7 +208,7 @@ class PruningPathDisplay:
         if len(forced):
             self.forced_ = ax.scatter(forced[size], forced["score"], s=140,
                                       facecolors="none", edgecolors="k", zorder=4,
-                                      label="forced by a cap")
+                                      label="forced (cap, or tolerance=None)")
         self.rejected_ = None
         rejected = hist[~hist["accepted"].astype(bool)]
         rejected = rejected[np.isfinite(rejected["score"].to_numpy(dtype=float))]
