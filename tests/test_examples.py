@@ -3,12 +3,39 @@
 import os
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
 EXAMPLES = sorted((Path(__file__).resolve().parent.parent / "examples").glob("plot_*.py"))
 TIMEOUT = 120  # seconds per example; each is meant to run in well under a minute
+# The examples are independent single-threaded processes: two at a time use both
+# cores of the CI machine while the rest of the suite runs on one.
+CONCURRENT_EXAMPLES = 2
+
+
+def _run(script, folder):
+    env = dict(os.environ, MPLBACKEND="Agg")
+    # The examples work on small matrices, where threaded BLAS and OpenMP only
+    # add start-up cost (several times slower on a busy machine); joblib's
+    # workers inherit these limits.
+    env.update(OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
+    try:
+        return subprocess.run([sys.executable, str(script)], cwd=folder, env=env,
+                              capture_output=True, text=True, timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        return None
+
+
+@pytest.fixture(scope="module")
+def example_runs(tmp_path_factory):
+    """Run all examples once, two at a time, each from its own empty folder so that
+    an example that writes files leaves no trace in the repository."""
+    folders = [tmp_path_factory.mktemp(script.stem) for script in EXAMPLES]
+    with ThreadPoolExecutor(CONCURRENT_EXAMPLES) as pool:
+        results = list(pool.map(_run, EXAMPLES, folders))
+    return dict(zip(EXAMPLES, results))
 
 
 def test_examples_are_found():
@@ -18,18 +45,9 @@ def test_examples_are_found():
 
 
 @pytest.mark.parametrize("script", EXAMPLES, ids=[p.name for p in EXAMPLES])
-def test_example_runs(script, tmp_path):
-    env = dict(os.environ, MPLBACKEND="Agg")
-    # The examples work on small matrices, where threaded BLAS and OpenMP only
-    # add start-up cost (several times slower on a busy machine); joblib's
-    # workers inherit these limits.
-    env.update(OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
-    # Run from an empty folder so that an example that writes files leaves no
-    # trace in the repository.
-    try:
-        result = subprocess.run([sys.executable, str(script)], cwd=tmp_path, env=env,
-                                capture_output=True, text=True, timeout=TIMEOUT)
-    except subprocess.TimeoutExpired:
+def test_example_runs(script, example_runs):
+    result = example_runs[script]
+    if result is None:
         pytest.fail(f"{script.name} did not finish within {TIMEOUT} s")
     assert result.returncode == 0, (
         f"{script.name} exited with {result.returncode}\n"
