@@ -130,13 +130,16 @@ class InputBinarizer(TransformerMixin, BaseEstimator):
         thresholds = np.full(X.shape[1], 0.5)
         # One stump per continuous input: a loop over features, not samples.
         for i in np.flatnonzero(~self.boolean_inputs_):
-            x = X[:, i]
-            tree = stump.fit(x.reshape(-1, 1), y).tree_
+            # The stump sees rank codes, not values: trees work in float32 and do not
+            # split values closer than about 1e-7, which would lose the threshold of
+            # a feature with a tiny spread or a large offset.
+            values, codes = np.unique(X[:, i], return_inverse=True)
+            tree = stump.fit(codes.reshape(-1, 1).astype(np.float64), y).tree_
             if tree.node_count == 1:
-                thresholds[i] = x.max()
+                thresholds[i] = values[-1]
                 continue
-            split = tree.threshold[0]
-            thresholds[i] = _simplest_between(x[x <= split].max(), x[x > split].min())
+            below = int(np.floor(tree.threshold[0]))
+            thresholds[i] = _simplest_between(values[below], values[below + 1])
         self.thresholds_ = thresholds
         return self
 

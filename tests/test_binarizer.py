@@ -70,6 +70,17 @@ def test_separable_input_gives_the_target():
     assert_array_equal(Xt[:, 0], y)
 
 
+@pytest.mark.parametrize("scale, offset", [(1.0, 0.0), (1e-6, 0.0), (1e-9, 0.0),
+                                           (1e-20, 0.0), (1.0, 1.6e9)])
+def test_threshold_found_at_any_scale_and_offset(scale, offset):
+    # Trees split in float32; a feature with a tiny spread or a large offset must
+    # still get its exact threshold.
+    x = np.random.RandomState(0).normal(size=200)
+    y = (x > 0.3).astype(int)
+    X = (x * scale + offset).reshape(-1, 1)
+    assert_array_equal(InputBinarizer().fit_transform(X, y)[:, 0], y)
+
+
 def test_regression_target_and_constant_input():
     rng = np.random.RandomState(2)
     X = np.c_[rng.uniform(0, 1, 100), np.full(100, 7.0)]
