@@ -96,10 +96,8 @@ def _load_user_data(path, target, task):
         X = pd.get_dummies(X, columns=categorical, dtype=float)
     X = X.astype(float)
     if task == "auto":
-        numeric = pd.api.types.is_numeric_dtype(y) and not pd.api.types.is_bool_dtype(y)
-        few_integers = (numeric and np.allclose(y, np.round(y))
-                        and y.nunique() <= max(2, min(20, len(y) // 5)))
-        task = "classification" if (not numeric or few_integers) else "regression"
+        from ._selector import holds_class_labels
+        task = "classification" if holds_class_labels(y) else "regression"
     if task == "classification":
         y = y.astype(str) if not pd.api.types.is_numeric_dtype(y) else y
         if y.nunique() < 2:

@@ -7,12 +7,31 @@ from sklearn.base import BaseEstimator, MetaEstimatorMixin, _fit_context, clone
 from sklearn.feature_selection import SelectorMixin
 from sklearn.utils import check_random_state, get_tags
 from sklearn.utils._param_validation import HasMethods, Interval, RealNotInt
-from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._estimators import PrunedMLPClassifier, PrunedMLPRegressor
 from ._pruning import resolve_count
 from ._report import _network_ranking
+
+
+def holds_class_labels(y):
+    """Whether a target looks like class labels rather than numeric values.
+
+    Labels: anything not numeric, Booleans, and numbers that are all whole and take
+    few distinct values (at most ``max(2, min(20, n_samples // 5))``). A float
+    target of whole numbers with many values (counts, prices in dollars) is numeric:
+    scikit-learn's ``type_of_target`` calls it "multiclass".
+    """
+    y = np.asarray(y)
+    if y.dtype.kind == "O":
+        try:
+            y = y.astype(np.float64)
+        except (TypeError, ValueError):
+            return True
+    if y.dtype.kind not in "iuf":
+        return True
+    whole = bool(np.all(np.isfinite(y))) and np.allclose(y, np.round(y))
+    return bool(whole and np.unique(y).size <= max(2, min(20, y.shape[0] // 5)))
 
 
 class NetworkInputSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
@@ -29,8 +48,10 @@ class NetworkInputSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
     estimator : estimator or None, default=None
         The pruned network to fit; it must expose ``support_`` after fit (a
         :class:`PrunedMLPClassifier` or :class:`PrunedMLPRegressor`, possibly with
-        its own settings). None: a PrunedMLPRegressor when ``y`` is continuous,
-        else a PrunedMLPClassifier, with default settings except
+        its own settings). None: a PrunedMLPClassifier when ``y`` holds class
+        labels (not numeric, Boolean, or whole numbers with at most
+        ``max(2, min(20, n_samples // 5))`` distinct values), else a
+        PrunedMLPRegressor, with default settings except
         ``prune=("inputs",)``: only the inputs matter to a selector, and pruning
         neurons and synapses as well would take two to three times as long for the
         same selection (benchmarks/RESULTS_selection.md); and ``prune_step=0.25``:
@@ -136,9 +157,8 @@ class NetworkInputSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
 
     def _make_network(self, y):
         if self.estimator is None:
-            kind = type_of_target(y, input_name="y")
-            network = (PrunedMLPRegressor if kind.startswith("continuous")
-                       else PrunedMLPClassifier)
+            network = (PrunedMLPClassifier if holds_class_labels(y)
+                       else PrunedMLPRegressor)
             base = network(prune=("inputs",), prune_step=0.25)
         else:
             base = clone(self.estimator)
@@ -170,12 +190,12 @@ class NetworkInputSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
         self : NetworkInputSelector
             The fitted selector.
         """
-        validate_data(self, X, y, multi_output=True, ensure_min_samples=2)
+        _, y_checked = validate_data(self, X, y, multi_output=True, ensure_min_samples=2)
         n_features = self.n_features_in_
         if isinstance(self.max_inputs, Integral) and self.max_inputs > n_features:
             raise ValueError(f"max_inputs={self.max_inputs} is larger than the number of "
                              f"features ({n_features}).")
-        base = self._make_network(y)
+        base = self._make_network(y_checked)
 
         if self.n_networks == 1:
             seeds = [self.random_state] if self.random_state is not None else [None]

@@ -110,6 +110,19 @@ def test_default_estimator_follows_the_target_type(friedman):
     assert sel.estimator is None
 
 
+@pytest.mark.parametrize("target, labels", [
+    (lambda y: np.round(y * 10.0), False),  # whole numbers, many values (diabetes)
+    (lambda y: (y > 14.0).astype(float), True),  # 0.0 / 1.0
+    (lambda y: y > 14.0, True),  # Booleans
+    (lambda y: np.digitize(y, [10.0, 14.0, 18.0]), True),  # a few integer classes
+    (lambda y: np.round(y * 10.0).astype(object), False),  # numbers held as objects
+])
+def test_which_targets_count_as_class_labels(target, labels):
+    from sklearn_nnprune._selector import holds_class_labels
+    X, y = make_friedman1(n_samples=100, n_features=5, random_state=0)
+    assert holds_class_labels(target(y)) is labels
+
+
 def test_random_state_reaches_the_network(friedman):
     X, y = friedman
     sel = NetworkInputSelector(small_reg(), random_state=3).fit(X, y)
