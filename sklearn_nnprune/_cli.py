@@ -179,6 +179,7 @@ def _run(args, out):
     for note in notes:
         print(f"  {note}", file=out)
 
+    metric = "accuracy" if task == "classification" else "R^2"
     with contextlib.redirect_stdout(sys.stderr), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
@@ -187,15 +188,25 @@ def _run(args, out):
             raise _UserError(str(exc)) from None
         n_splits = min(5, len(X) // 2)
         if task == "classification":
-            n_splits = min(n_splits, int(pd.Series(y).value_counts().min()))
-        cv_scores = None
+            # Every training part must keep enough of the rarest class for the
+            # estimator's own cross-fitted criterion (cv folds of its own).
+            rarest = int(pd.Series(y).value_counts().min())
+            needed = estimator.cv or 1
+            n_splits = max((k for k in range(2, min(n_splits, rarest) + 1)
+                            if rarest - -(-rarest // k) >= needed), default=0)
+        cv_scores, cv_note = None, None
         if n_splits >= 2:
             splitter = (StratifiedKFold if task == "classification" else KFold)(
                 n_splits=n_splits, shuffle=True, random_state=args.seed)
             quiet = clone(estimator).set_params(verbose=0)
-            cv_scores = cross_val_score(quiet, X, y, cv=splitter)
+            try:
+                cv_scores = cross_val_score(quiet, X, y, cv=splitter, error_score="raise")
+            except ValueError as exc:
+                cv_note = f"no cross-validated {metric}: {exc}"
+        else:
+            cv_note = (f"no cross-validated {metric}: too few rows "
+                       f"{'of the rarest class' if task == 'classification' else ''}")
 
-    metric = "accuracy" if task == "classification" else "R^2"
     n_in = estimator.n_features_in_
     total_synapses = sum(M.size for M in estimator.masks_)
     total_neurons = sum(M.shape[1] for M in estimator.masks_[:-1])
@@ -226,6 +237,8 @@ def _run(args, out):
     scoring = estimator.scoring_
     print(f"  criterion ({scoring}) before / after pruning: "
           f"{estimator.baseline_score_:.4f} / {estimator.score_:.4f}", file=out)
+    if cv_note is not None:
+        print(f"  {cv_note}", file=out)
     if cv_scores is not None:
         print(f"  {len(cv_scores)}-fold cross-validated {metric}: {cv_scores.mean():.4f} "
               f"(+/- {cv_scores.std():.4f})", file=out)

@@ -59,6 +59,29 @@ def test_user_csv_with_text_target_categorical_and_missing(tmp_path, capsys):
     assert "a" in result["structure"]["inputs"]
 
 
+@pytest.mark.parametrize("rare, cross_validated", [(3, False), (5, True)])
+def test_rare_class_lowers_or_skips_the_cross_validation(tmp_path, capsys, rare,
+                                                         cross_validated):
+    # The estimator's own cv=3 needs 3 rows of every class in each training part.
+    rng = np.random.RandomState(0)
+    n = 120  # from 100 rows on, the CLI's network uses its own cv=3
+    df = pd.DataFrame({"a": rng.normal(size=n), "b": rng.normal(size=n)})
+    df["label"] = np.where(df.a > 0, "up", "down")
+    df.loc[:rare - 1, "label"] = "rare"
+    path = tmp_path / "rare.csv"
+    df.to_csv(path, index=False)
+    out_json = tmp_path / "r.json"
+    assert main(["--data", str(path), "--target", "label", "--quiet", "--hidden", "4",
+                 "--json", str(out_json)]) == 0
+    out = capsys.readouterr().out
+    scores = json.loads(out_json.read_text())["scores"]["cross_validated"]
+    if cross_validated:
+        assert len(scores) == 5 and "5-fold cross-validated accuracy" in out
+    else:
+        assert scores is None
+        assert "no cross-validated accuracy: too few rows of the rarest class" in out
+
+
 def test_user_csv_regression(tmp_path, capsys):
     rng = np.random.RandomState(0)
     X = rng.uniform(size=(150, 4))
