@@ -215,6 +215,17 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
             if isinstance(value, numbers.Integral) and value > limit:
                 raise ValueError(f"{cap}={value} is larger than the network has "
                                  f"({limit}); the cap can never bind.")
+        # The fewest elements that still connect the inputs to the outputs: one
+        # neuron per hidden layer and one synapse between consecutive layers.
+        least = {"max_neurons": (len(hidden), "neurons"),
+                 "max_synapses": (len(hidden) + 1, "synapses")}
+        for cap, (fewest, kind) in least.items():
+            value = getattr(self, cap)
+            if value is not None and resolve_count(value, total[cap]) < fewest:
+                raise ValueError(
+                    f"{cap}={value!r} leaves fewer than {fewest} {kind}; a network "
+                    f"with {len(hidden)} hidden layer(s) needs at least {fewest} to "
+                    "connect its inputs to its outputs.")
         if self.max_fan_in is not None:
             widest = max((n_features,) + hidden)
             if self.max_fan_in > widest:
@@ -224,13 +235,14 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
             raise ValueError("Set either cv (a cross-fitted criterion) or "
                              "validation_fraction (one held-out split), not both; got "
                              f"cv={self.cv}, validation_fraction={self.validation_fraction}.")
-        if self.cv is not None:
-            smallest = (np.bincount(y).min() if self._is_classifier_task() else n_samples)
+        simplifies = bool(prune) or self.weight_levels is not None or self.binarize_neurons
+        if self.cv is not None and simplifies:  # without a criterion there are no folds
+            classifier = self._is_classifier_task()
+            smallest = np.bincount(y).min() if classifier else n_samples
             if smallest < self.cv:
-                raise ValueError(f"cv={self.cv} folds need at least {self.cv} samples "
-                                 f"{'of every class' if self._is_classifier_task() else ''}"
-                                 f"; the smallest count is {smallest}. Lower cv or set "
-                                 "cv=None.")
+                raise ValueError(f"cv={self.cv} folds need at least {self.cv} samples"
+                                 f"{' of every class' if classifier else ''}; the "
+                                 f"smallest count is {smallest}. Lower cv or set cv=None.")
         self._check_transparency(hidden)
         return hidden, prune
 
@@ -418,7 +430,8 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
                 return state
             state = self._forced_step(kind, state, ctx, excess)
             if state is None:
-                raise RuntimeError(f"could not reduce the {kind} to the requested cap")
+                raise RuntimeError(f"could not reduce the {kind} to the requested cap without "
+                                   "disconnecting the inputs from the outputs")
 
     def _excess(self, kind, masks):
         """How many elements of ``kind`` must still go to meet the caps (for the
@@ -566,6 +579,7 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
     def _forced_step(self, kind, state, ctx, excess):
         keys = self._protect(kind, self._ranked_candidates(kind, state, ctx), state.masks)
         if isinstance(excess, list):  # fan-in cap: the weakest incoming synapses
+            keys = [key for key in keys if excess[key[0]][key[2]] > 0]
             need = [o.copy() for o in excess]
             batch = []
             for key in keys:
@@ -577,6 +591,15 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
             size = min(resolve_count(self.prune_step, len(keys)), excess)
             batch = keys[:size]
         new = self._try(kind, state, batch, ctx) if batch else None
+        if new is None and batch:
+            # The batch would cut every path from the inputs to the output: remove
+            # the weakest single candidate that keeps one (a disconnected network is
+            # found from the masks, before any retraining).
+            for key in keys:
+                new = self._try(kind, state, [key], ctx)
+                if new is not None:
+                    batch = [key]
+                    break
         if new is None:
             return None
         contributions = self._criterion_contributions(new, ctx["folds"])

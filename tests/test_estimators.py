@@ -161,6 +161,27 @@ def test_fan_in_cap(clf_data):
     assert all(M.sum(axis=0).max() <= 2 for M in est.masks_)
 
 
+def test_cap_skips_a_removal_that_would_disconnect_the_network():
+    # Two hidden layers, three classes: near the cap the weakest synapse is often the
+    # only bridge between the layers; the forced step takes the next candidate.
+    X, y = make_classification(n_samples=90, n_features=5, n_informative=3,
+                               n_redundant=0, n_classes=3, random_state=0)
+    for seed in (0, 1):
+        est = PrunedMLPClassifier(hidden_layer_sizes=(3, 2), max_iter=50, retrain_iter=5,
+                                  max_synapses=3, random_state=seed).fit(X, y)
+        assert est.n_synapses_ == 3
+        assert est.predict_proba(X).std(axis=0).max() > 0  # still connected
+
+
+def test_no_folds_needed_without_pruning():
+    # cv=3 cannot stratify a class of 2, but without pruning there is no criterion.
+    X = np.random.RandomState(0).normal(size=(6, 2))
+    est = PrunedMLPClassifier(prune=(), **FAST).fit(X, [0, 1, 0, 1, 0, 0])
+    assert est.n_inputs_ == 2
+    with pytest.raises(ValueError, match="cv=3 folds need at least 3 samples of every"):
+        PrunedMLPClassifier(**FAST).fit(X, [0, 1, 0, 1, 0, 0])
+
+
 def test_caps_hold_even_when_quality_drops():
     # Only input 0 and 1 matter; one input left must lose accuracy but is enforced.
     rng = np.random.RandomState(0)
@@ -478,6 +499,9 @@ def test_string_features_rejected():
     (dict(max_neurons=7), "larger than the network has"),
     (dict(max_synapses=10_000), "larger than the network has"),
     (dict(max_fan_in=50), "max_fan_in"),
+    (dict(max_synapses=1), "leaves fewer than 2 synapses"),
+    (dict(hidden_layer_sizes=(3, 2), max_neurons=1), "leaves fewer than 2 neurons"),
+    (dict(hidden_layer_sizes=(3, 2), max_synapses=0.01), "leaves fewer than 3 synapses"),
     (dict(prune=("inputs", "layers")), "unknown kinds"),
     (dict(prune=("neurons",), max_inputs=2), "needs 'inputs' in prune"),
     (dict(tolerance=-0.1), "tolerance"),
