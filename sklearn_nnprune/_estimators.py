@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, _fit_context
 from sklearn.model_selection import KFold, StratifiedKFold, train_test_split
-from sklearn.utils import check_random_state
+from sklearn.utils import assert_all_finite, check_random_state
 from threadpoolctl import ThreadpoolController
 from sklearn.utils._param_validation import Interval, RealNotInt, StrOptions
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
@@ -1255,6 +1255,13 @@ class PrunedMLPRegressor(RegressorMixin, _BasePrunedMLP):
         """
         X, y = validate_data(self, X, y, dtype=np.float64, multi_output=True,
                              y_numeric=True, ensure_min_samples=2)
+        if y.dtype.kind not in "biuf":  # y_numeric converts object arrays only
+            try:
+                y = y.astype(np.float64)
+            except ValueError:
+                raise ValueError(f"{type(self).__name__} needs a numeric target; y has "
+                                 f"values such as {y.flat[0]!r}.") from None
+            assert_all_finite(y, input_name="y")
         Y = y.reshape(-1, 1) if y.ndim == 1 else y
         self._n_outputs = Y.shape[1]
         self._y_1d = y.ndim == 1

@@ -486,6 +486,19 @@ def test_one_class_error():
         PrunedMLPClassifier(**FAST).fit(X, np.zeros(20))
 
 
+def test_regressor_target_must_be_numeric():
+    X = np.random.RandomState(0).normal(size=(20, 3))
+    y = np.where(X[:, 0] > 0, "high", "low")
+    with pytest.raises(ValueError, match="numeric target; y has values such as"):
+        PrunedMLPRegressor(**FAST).fit(X, y)
+    with pytest.raises(ValueError, match="y"):
+        PrunedMLPRegressor(**FAST).fit(X, np.array(["nan"] + ["1.5"] * 19))
+    # Numbers written as text are numbers.
+    text = PrunedMLPRegressor(random_state=0, **FAST).fit(X, X[:, 0].astype(str))
+    numbers = PrunedMLPRegressor(random_state=0, **FAST).fit(X, X[:, 0])
+    np.testing.assert_allclose(text.predict(X), numbers.predict(X))
+
+
 def test_string_features_rejected():
     X = np.array([["a", "b"], ["c", "d"], ["e", "f"]], dtype=object)
     with pytest.raises(ValueError):
