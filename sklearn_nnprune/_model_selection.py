@@ -4,6 +4,8 @@ import numbers
 
 import numpy as np
 
+from ._pruning import resolve_count
+
 
 def paired_drop_within_noise(diff, tolerance, noise_tolerance):
     """The one-standard-error test on paired per-sample score differences.
@@ -19,7 +21,8 @@ def paired_drop_within_noise(diff, tolerance, noise_tolerance):
     return diff.sum() <= tolerance + noise_tolerance * se + 1e-12
 
 
-def fewest_within_noise(param_name="max_inputs", n_se=1.0):
+def fewest_within_noise(param_name="max_inputs", n_se=1.0, *, n_features=None,
+                        metric="score"):
     """A ``refit`` rule for GridSearchCV: the smallest structure that scores within
     noise of the best.
 
@@ -28,7 +31,9 @@ def fewest_within_noise(param_name="max_inputs", n_se=1.0):
     over the splits divided by the square root of the number of splits), pick the
     one with the smallest value of ``param_name`` (the one-standard-error rule of
     Breiman et al.). Candidates where the parameter is None (no cap) count as the
-    largest structure.
+    largest structure. A fraction (float) and a count (int) of the same cap can
+    only be compared knowing what the fraction is a fraction of: a grid that mixes
+    them needs ``n_features``.
 
     Parameters
     ----------
@@ -37,6 +42,12 @@ def fewest_within_noise(param_name="max_inputs", n_se=1.0):
         ``"max_inputs"`` or ``"networkinputselector__max_inputs"``).
     n_se : float, default=1.0
         How many standard errors below the best score still count as equal.
+    n_features : int or None, default=None
+        The total a fraction of the cap counts from (for ``max_inputs``, the number
+        of inputs); fractions are turned into counts as the estimators do.
+    metric : str, default="score"
+        With multi-metric scoring, the name of the metric to compare (the
+        ``<metric>`` of ``mean_test_<metric>`` in ``cv_results_``).
 
     Returns
     -------
@@ -60,20 +71,46 @@ def fewest_within_noise(param_name="max_inputs", n_se=1.0):
     """
     if not isinstance(n_se, numbers.Real) or n_se < 0:
         raise ValueError(f"n_se must be a non-negative number, got {n_se!r}.")
+    if n_features is not None and (not isinstance(n_features, numbers.Integral)
+                                   or n_features < 1):
+        raise ValueError(f"n_features must be a positive int or None, got {n_features!r}.")
+    if not isinstance(metric, str):
+        raise ValueError(f"metric must be the name of a metric, got {metric!r}.")
+
+    def size(value):
+        if value is None or value is np.ma.masked:
+            return np.inf
+        if isinstance(value, numbers.Integral) or n_features is None:
+            return float(value)
+        return float(resolve_count(value, n_features))
 
     def refit(cv_results):
         key = f"param_{param_name}"
         if key not in cv_results:
             raise KeyError(f"{param_name!r} was not searched; cv_results has "
                            f"{sorted(k[6:] for k in cv_results if k.startswith('param_'))}.")
-        means = np.asarray(cv_results["mean_test_score"], dtype=float)
-        stds = np.asarray(cv_results["std_test_score"], dtype=float)
+        if f"mean_test_{metric}" not in cv_results:
+            metrics = sorted(k[10:] for k in cv_results if k.startswith("mean_test_"))
+            raise KeyError(f"cv_results has no metric {metric!r}; it has {metrics}. Pass "
+                           "metric=<name> to fewest_within_noise.")
+        means = np.asarray(cv_results[f"mean_test_{metric}"], dtype=float)
+        stds = np.asarray(cv_results[f"std_test_{metric}"], dtype=float)
         n_splits = sum(1 for k in cv_results if k.startswith("split")
-                       and k.endswith("_test_score"))
+                       and k.endswith(f"_test_{metric}"))
         best = int(np.nanargmax(means))
         threshold = means[best] - n_se * stds[best] / np.sqrt(max(n_splits, 1))
-        values = [np.inf if v is None or v is np.ma.masked else float(v)
-                  for v in np.ma.asarray(cv_results[key]).tolist()]
+        # "params" keeps the grid's own values: the param_ column of a grid mixing
+        # 1 and 0.5 is a float array, where the count 1 reads as the fraction 1.0.
+        if "params" in cv_results:
+            grid = [params.get(param_name) for params in cv_results["params"]]
+        else:
+            grid = np.ma.asarray(cv_results[key], dtype=object).tolist()
+        raw = [v for v in grid if v is not None and v is not np.ma.masked]
+        if (n_features is None and any(isinstance(v, numbers.Integral) for v in raw)
+                and any(not isinstance(v, numbers.Integral) for v in raw)):
+            raise ValueError(f"the grid of {param_name!r} mixes counts (int) and "
+                             f"fractions (float): {raw}; pass n_features to compare them.")
+        values = [size(v) for v in grid]
         eligible = [i for i in range(len(means)) if means[i] >= threshold - 1e-12]
         return min(eligible, key=lambda i: (values[i], -means[i]))
 

@@ -425,6 +425,38 @@ def test_grid_search_over_max_inputs_picks_fewest_within_noise():
     assert search.best_estimator_.n_inputs_ <= search.best_params_["max_inputs"]
 
 
+def _cv_results(grid, means, metric="score"):
+    n = len(grid)
+    column = np.ma.masked_array([np.nan if v is None else v for v in grid],
+                                mask=[v is None for v in grid])
+    return {"params": [{"max_inputs": v} for v in grid], "param_max_inputs": column,
+            f"mean_test_{metric}": np.asarray(means, dtype=float),
+            f"std_test_{metric}": np.full(n, 0.02),
+            f"split0_test_{metric}": np.zeros(n), f"split1_test_{metric}": np.zeros(n)}
+
+
+def test_fewest_within_noise_counts_fractions_and_metrics():
+    # Equal scores: the smallest structure wins, None counts as the largest.
+    results = _cv_results([None, 4, 2], [0.9, 0.9, 0.9])
+    assert fewest_within_noise()(results) == 2
+    # A count of 1 against half of 5 inputs (2): the count is smaller.
+    mixed = _cv_results([1, 0.5], [0.9, 0.9])
+    assert fewest_within_noise(n_features=5)(mixed) == 0
+    assert fewest_within_noise(n_features=20)(mixed) == 0  # 1 against 10
+    assert fewest_within_noise(n_features=1)(_cv_results([1, 0.5], [0.8, 0.9])) == 1
+    with pytest.raises(ValueError, match="mixes counts .int. and fractions .float.*n_features"):
+        fewest_within_noise()(mixed)
+    # Multi-metric scoring: name the metric.
+    multi = _cv_results([2, 4], [0.6, 0.9], metric="accuracy")
+    assert fewest_within_noise(metric="accuracy")(multi) == 1
+    with pytest.raises(KeyError, match=r"no metric 'score'; it has \['accuracy'\]"):
+        fewest_within_noise()(multi)
+    with pytest.raises(ValueError, match="n_features"):
+        fewest_within_noise(n_features=0)
+    with pytest.raises(ValueError, match="metric"):
+        fewest_within_noise(metric=3)
+
+
 def test_sensitivity_indicators_function(fitted_clf, clf_data):
     X, y = clf_data
     inputs = sensitivity_indicators(fitted_clf, X, y, kind="inputs")
