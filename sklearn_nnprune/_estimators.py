@@ -352,10 +352,7 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
         self.scoring_ = self._criterion_scoring()
         self._verbose_start = time.perf_counter()
 
-        self._x_mean = X.mean(axis=0)
-        scale = X.std(axis=0)
-        scale[scale < 10 * np.finfo(float).eps * np.maximum(1.0, np.abs(self._x_mean))] = 1.0
-        self._x_scale = scale
+        self._x_mean, self._x_scale = _mean_and_scale(X)
         Xs = (X - self._x_mean) / self._x_scale
         # Quantization and binarization are criterion-driven too.
         simplify = bool(prune) or self.weight_levels is not None or self.binarize_neurons
@@ -749,6 +746,25 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
         if self.verbose:
             elapsed = time.perf_counter() - self._verbose_start
             print(f"[{type(self).__name__} {elapsed:7.2f}s] {message}", flush=True)
+
+
+def _mean_and_scale(A):
+    """Column means and standard deviations for standardizing ``A``.
+
+    Columns beyond 1e150 in magnitude, or below 1e-150, are divided by their
+    magnitude first: the squares in the variance would overflow or underflow. A
+    column is constant when its deviation is within rounding error of its
+    magnitude (not of 1: a feature measured in tiny units still varies); it keeps
+    the unit scale.
+    """
+    size = np.abs(A).max(axis=0)
+    unit = np.where((size > 1e150) | ((size > 0) & (size < 1e-150)), size, 1.0)
+    unit_A = A / unit
+    mean = unit_A.mean(axis=0)
+    scale = unit_A.std(axis=0)
+    constant = scale <= 10 * np.finfo(np.float64).eps * np.abs(unit_A).max(axis=0)
+    scale[constant] = 1.0
+    return mean * unit, scale * unit
 
 
 def _one_hot(y_encoded, n_classes):
@@ -1223,8 +1239,10 @@ class PrunedMLPRegressor(RegressorMixin, _BasePrunedMLP):
 
     def _score_contributions(self, y, out):
         # R^2 averaged over outputs = sum over samples of 1/n - mean_k(e_sk / SST_k)
-        Y = y.reshape(-1, 1) if y.ndim == 1 else y
-        errors = (out * self._y_scale + self._y_mean - Y) ** 2
+        # In standardized units (the ratio is the same), so that huge targets do not
+        # overflow the squares.
+        Y = ((y.reshape(-1, 1) if y.ndim == 1 else y) - self._y_mean) / self._y_scale
+        errors = (out - Y) ** 2
         sst = ((Y - Y.mean(axis=0)) ** 2).sum(axis=0)
         scaled = np.divide(errors, sst, out=np.zeros_like(errors), where=sst > 0)
         return 1.0 / Y.shape[0] - scaled.mean(axis=1)
@@ -1265,10 +1283,7 @@ class PrunedMLPRegressor(RegressorMixin, _BasePrunedMLP):
         Y = y.reshape(-1, 1) if y.ndim == 1 else y
         self._n_outputs = Y.shape[1]
         self._y_1d = y.ndim == 1
-        self._y_mean = Y.mean(axis=0)
-        scale = Y.std(axis=0)
-        scale[scale == 0] = 1.0
-        self._y_scale = scale
+        self._y_mean, self._y_scale = _mean_and_scale(Y)
         return self._fit(X, y, (Y - self._y_mean) / self._y_scale)
 
     def predict(self, X):

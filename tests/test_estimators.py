@@ -1,6 +1,7 @@
 """Behaviour of PrunedMLPClassifier and PrunedMLPRegressor."""
 
 import re
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -516,6 +517,23 @@ def test_one_class_error():
     X = np.random.RandomState(0).normal(size=(20, 3))
     with pytest.raises(ValueError, match="class"):
         PrunedMLPClassifier(**FAST).fit(X, np.zeros(20))
+
+
+@pytest.mark.parametrize("x_scale, y_scale", [(1e-15, 1.0), (1e200, 1.0), (1.0, 1e200),
+                                               (1e-300, 1e-300)])
+def test_any_scale_of_inputs_and_target(reg_data, x_scale, y_scale):
+    # Standardization makes the fit scale-free: tiny spreads are not "constant"
+    # and huge values do not overflow.
+    X, y = reg_data
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        scaled = PrunedMLPRegressor(random_state=0, **FAST).fit(X * x_scale, y * y_scale)
+    plain = PrunedMLPRegressor(random_state=0, **FAST).fit(X, y)
+    np.testing.assert_array_equal(scaled.support_, plain.support_)
+    # Rounding differs at another scale and the optimizer's stopping rule turns it
+    # into small differences of the weights.
+    np.testing.assert_allclose(scaled.predict(X * x_scale) / y_scale, plain.predict(X),
+                               rtol=1e-3)
 
 
 def test_regressor_target_must_be_numeric():
