@@ -69,7 +69,8 @@ class NetworkInputSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
         default network).
     tolerance : float or None, default=None
         How far the network's criterion score (see its ``scoring``) may fall below the
-        unpruned network's before pruning stops; passed to the network. None: keep
+        best network met on the pruning path (the unpruned one at first) before
+        pruning stops; passed to the network. None: keep
         the network's own setting, so that the default network runs with the
         estimators' default tolerance. To prune only down to ``max_inputs``, give an
         estimator with ``tolerance=None``.
