@@ -9,6 +9,8 @@ from sklearn.utils._param_validation import Interval, RealNotInt
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import _check_feature_names_in, check_is_fitted, validate_data
 
+from ._targets import holds_class_labels
+
 _REGRESSION_TARGETS = ("continuous", "continuous-multioutput")
 _CLASSIFICATION_TARGETS = ("binary", "multiclass", "multilabel-indicator",
                            "multiclass-multioutput")
@@ -117,15 +119,17 @@ class InputBinarizer(TransformerMixin, BaseEstimator):
         X, y = validate_data(self, X, y, dtype=np.float64, multi_output=True,
                              y_numeric=False)
         target = type_of_target(y, input_name="y", raise_unknown=True)
-        if target in _REGRESSION_TARGETS:
-            stump = DecisionTreeRegressor(max_depth=1, random_state=0,
-                                          min_samples_leaf=self.min_samples_leaf)
-        elif target in _CLASSIFICATION_TARGETS:
+        if target not in _REGRESSION_TARGETS + _CLASSIFICATION_TARGETS:
+            raise ValueError(f"InputBinarizer needs class labels or numeric targets; "
+                             f"got a target of type {target!r}.")
+        # Whole-number floats with many values (load_diabetes) are numeric, as for
+        # the selector's default network.
+        if holds_class_labels(y):
             stump = DecisionTreeClassifier(max_depth=1, random_state=0,
                                            min_samples_leaf=self.min_samples_leaf)
         else:
-            raise ValueError(f"InputBinarizer needs class labels or numeric targets; "
-                             f"got a target of type {target!r}.")
+            stump = DecisionTreeRegressor(max_depth=1, random_state=0,
+                                          min_samples_leaf=self.min_samples_leaf)
         self.boolean_inputs_ = ((X == 0.0) | (X == 1.0)).all(axis=0)
         thresholds = np.full(X.shape[1], 0.5)
         # One stump per continuous input: a loop over features, not samples.

@@ -96,8 +96,9 @@ def _load_user_data(path, target, task):
         X = pd.get_dummies(X, columns=categorical, dtype=float)
     X = X.astype(float)
     if task == "auto":
-        from ._selector import holds_class_labels
-        task = "classification" if holds_class_labels(y) else "regression"
+        from ._targets import holds_class_labels
+        task = ("classification" if holds_class_labels(y, integers_are_labels=False)
+                else "regression")
     if task == "classification":
         y = y.astype(str) if not pd.api.types.is_numeric_dtype(y) else y
         if y.nunique() < 2:

@@ -235,8 +235,7 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
             raise ValueError("Set either cv (a cross-fitted criterion) or "
                              "validation_fraction (one held-out split), not both; got "
                              f"cv={self.cv}, validation_fraction={self.validation_fraction}.")
-        simplifies = bool(prune) or self.weight_levels is not None or self.binarize_neurons
-        if self.cv is not None and simplifies:  # without a criterion there are no folds
+        if self.cv is not None and self._simplifies(prune):  # else there are no folds
             classifier = self._is_classifier_task()
             smallest = np.bincount(y).min() if classifier else n_samples
             if smallest < self.cv:
@@ -245,6 +244,11 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
                                  f"smallest count is {smallest}. Lower cv or set cv=None.")
         self._check_transparency(hidden)
         return hidden, prune
+
+    def _simplifies(self, prune):
+        """Whether the fit simplifies the network (prunes, quantizes or binarizes)
+        and so needs the criterion and its folds."""
+        return bool(prune) or self.weight_levels is not None or bool(self.binarize_neurons)
 
     # ---------------------------------------------------------------- training
     def _train(self, X, Y, coefs, intercepts, masks, max_iter, rng, frozen=None,
@@ -355,7 +359,7 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
         self._x_mean, self._x_scale = _mean_and_scale(X)
         Xs = (X - self._x_mean) / self._x_scale
         # Quantization and binarization are criterion-driven too.
-        simplify = bool(prune) or self.weight_levels is not None or self.binarize_neurons
+        simplify = self._simplifies(prune)
         if simplify:
             folds = self._make_folds(Xs, Y, y_raw, rng)
         else:
@@ -748,6 +752,14 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
             print(f"[{type(self).__name__} {elapsed:7.2f}s] {message}", flush=True)
 
 
+def _reads_as_number(value):
+    try:
+        float(value)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
 def _mean_and_scale(A):
     """Column means and standard deviations for standardizing ``A``.
 
@@ -1001,9 +1013,8 @@ class PrunedMLPClassifier(ClassifierMixin, _BasePrunedMLP):
         # Rules are judged by their decisions, and levels and thresholds make the
         # probabilities coarse by design.
         transparent = self.weight_levels is not None or self.binarize_neurons
-        simplify = bool(self.prune) or transparent
-        on_training_data = not simplify or (self.cv is None and
-                                            self.validation_fraction is None)
+        on_training_data = not self._simplifies(self.prune) or (
+            self.cv is None and self.validation_fraction is None)
         return "accuracy" if on_training_data or transparent else "neg_log_loss"
 
     def _score_contributions(self, y_encoded, out):
@@ -1272,14 +1283,18 @@ class PrunedMLPRegressor(RegressorMixin, _BasePrunedMLP):
             The fitted estimator.
         """
         X, y = validate_data(self, X, y, dtype=np.float64, multi_output=True,
-                             y_numeric=True, ensure_min_samples=2)
-        if y.dtype.kind not in "biuf":  # y_numeric converts object arrays only
-            try:
-                y = y.astype(np.float64)
-            except ValueError:
-                raise ValueError(f"{type(self).__name__} needs a numeric target; y has "
-                                 f"values such as {y.flat[0]!r}.") from None
-            assert_all_finite(y, input_name="y")
+                             y_numeric=False, ensure_min_samples=2)
+        # Numbers, or text and objects that read as numbers; not dates or labels.
+        if y.dtype.kind not in "biufUSO":
+            raise ValueError(f"{type(self).__name__} needs a numeric target; y has "
+                             f"dtype {y.dtype}.")
+        try:
+            y = y.astype(np.float64)
+        except (TypeError, ValueError):
+            example = next(v for v in y.flat if not _reads_as_number(v))
+            raise ValueError(f"{type(self).__name__} needs a numeric target; y has "
+                             f"values such as {str(example)!r}.") from None
+        assert_all_finite(y, input_name="y")
         Y = y.reshape(-1, 1) if y.ndim == 1 else y
         self._n_outputs = Y.shape[1]
         self._y_1d = y.ndim == 1

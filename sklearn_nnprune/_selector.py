@@ -12,26 +12,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from ._estimators import PrunedMLPClassifier, PrunedMLPRegressor
 from ._pruning import resolve_count
 from ._report import _network_ranking
-
-
-def holds_class_labels(y):
-    """Whether a target looks like class labels rather than numeric values.
-
-    Labels: anything not numeric, Booleans, and numbers that are all whole and take
-    few distinct values (at most ``max(2, min(20, n_samples // 5))``). A float
-    target of whole numbers with many values (counts, prices in dollars) is numeric:
-    scikit-learn's ``type_of_target`` calls it "multiclass".
-    """
-    y = np.asarray(y)
-    if y.dtype.kind == "O":
-        try:
-            y = y.astype(np.float64)
-        except (TypeError, ValueError):
-            return True
-    if y.dtype.kind not in "iuf":
-        return True
-    whole = bool(np.all(np.isfinite(y))) and np.allclose(y, np.round(y))
-    return bool(whole and np.unique(y).size <= max(2, min(20, y.shape[0] // 5)))
+from ._targets import holds_class_labels
 
 
 class NetworkInputSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
@@ -49,7 +30,7 @@ class NetworkInputSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
         The pruned network to fit; it must expose ``support_`` after fit (a
         :class:`PrunedMLPClassifier` or :class:`PrunedMLPRegressor`, possibly with
         its own settings). None: a PrunedMLPClassifier when ``y`` holds class
-        labels (not numeric, Boolean, or whole numbers with at most
+        labels (text, Booleans, integers, or whole-number floats with at most
         ``max(2, min(20, n_samples // 5))`` distinct values), else a
         PrunedMLPRegressor, with default settings except
         ``prune=("inputs",)``: only the inputs matter to a selector, and pruning

@@ -81,6 +81,17 @@ def test_threshold_found_at_any_scale_and_offset(scale, offset):
     assert_array_equal(InputBinarizer().fit_transform(X, y)[:, 0], y)
 
 
+def test_whole_number_target_with_many_values_is_numeric():
+    # load_diabetes-like: whole-number floats with many values are a numeric target
+    # (a squared-error stump), not hundreds of classes.
+    rng = np.random.RandomState(3)
+    X = rng.uniform(0, 1, (300, 3))
+    y = np.round(100 * X[:, 0] + 50 * X[:, 1] ** 2 + rng.normal(0, 5, 300))
+    whole = InputBinarizer().fit(X, y).thresholds_
+    shifted = InputBinarizer().fit(X, y + 0.5).thresholds_  # clearly continuous
+    assert_array_equal(whole, shifted)
+
+
 def test_regression_target_and_constant_input():
     rng = np.random.RandomState(2)
     X = np.c_[rng.uniform(0, 1, 100), np.full(100, 7.0)]

@@ -539,9 +539,13 @@ def test_any_scale_of_inputs_and_target(reg_data, x_scale, y_scale):
 def test_regressor_target_must_be_numeric():
     X = np.random.RandomState(0).normal(size=(20, 3))
     y = np.where(X[:, 0] > 0, "high", "low")
-    with pytest.raises(ValueError, match="numeric target; y has values such as"):
-        PrunedMLPRegressor(**FAST).fit(X, y)
-    with pytest.raises(ValueError, match="y"):
+    y[0] = "1.5"  # the message shows a value that is not a number
+    for labels in (y, y.astype(object), pd.Series(y)):
+        with pytest.raises(ValueError, match="numeric target; y has values such as '(high|low)'"):
+            PrunedMLPRegressor(**FAST).fit(X, labels)
+    with pytest.raises(ValueError, match="numeric target; y has dtype datetime64"):
+        PrunedMLPRegressor(**FAST).fit(X, np.arange(20).astype("datetime64[D]"))
+    with pytest.raises(ValueError, match="Input y contains NaN"):
         PrunedMLPRegressor(**FAST).fit(X, np.array(["nan"] + ["1.5"] * 19))
     # Numbers written as text are numbers.
     text = PrunedMLPRegressor(random_state=0, **FAST).fit(X, X[:, 0].astype(str))

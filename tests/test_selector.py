@@ -110,17 +110,20 @@ def test_default_estimator_follows_the_target_type(friedman):
     assert sel.estimator is None
 
 
-@pytest.mark.parametrize("target, labels", [
-    (lambda y: np.round(y * 10.0), False),  # whole numbers, many values (diabetes)
-    (lambda y: (y > 14.0).astype(float), True),  # 0.0 / 1.0
-    (lambda y: y > 14.0, True),  # Booleans
-    (lambda y: np.digitize(y, [10.0, 14.0, 18.0]), True),  # a few integer classes
-    (lambda y: np.round(y * 10.0).astype(object), False),  # numbers held as objects
+@pytest.mark.parametrize("target, labels, labels_in_cli_rule", [
+    (lambda y: np.round(y * 10.0), False, False),  # whole floats, many values (diabetes)
+    (lambda y: (y > 14.0).astype(float), True, True),  # 0.0 / 1.0
+    (lambda y: y > 14.0, True, True),  # Booleans
+    (lambda y: np.digitize(y, [10.0, 14.0, 18.0]), True, True),  # a few integer classes
+    (lambda y: np.arange(100) % 25, True, False),  # 25 integer classes, or counts
+    (lambda y: np.round(y * 10.0).astype(object), False, False),  # numbers as objects
+    (lambda y: np.round(y, 1).astype(str).astype(object), True, True),  # text
 ])
-def test_which_targets_count_as_class_labels(target, labels):
-    from sklearn_nnprune._selector import holds_class_labels
+def test_which_targets_count_as_class_labels(target, labels, labels_in_cli_rule):
+    from sklearn_nnprune._targets import holds_class_labels
     X, y = make_friedman1(n_samples=100, n_features=5, random_state=0)
     assert holds_class_labels(target(y)) is labels
+    assert holds_class_labels(target(y), integers_are_labels=False) is labels_in_cli_rule
 
 
 def test_random_state_reaches_the_network(friedman):
