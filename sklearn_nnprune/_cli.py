@@ -205,8 +205,8 @@ def _run(args, out):
             except ValueError as exc:
                 cv_note = f"no cross-validated {metric}: {exc}"
         else:
-            cv_note = (f"no cross-validated {metric}: too few rows "
-                       f"{'of the rarest class' if task == 'classification' else ''}")
+            cv_note = (f"no cross-validated {metric}: too few rows"
+                       f"{' of the rarest class' if task == 'classification' else ''}")
 
     n_in = estimator.n_features_in_
     total_synapses = sum(M.size for M in estimator.masks_)
