@@ -227,7 +227,7 @@ class MinimalNetworkCommittee(MetaEstimatorMixin, BaseEstimator):
         "random_state": ["random_state"],
     }
 
-    def __init__(self, *, estimator=None, n_networks=8, voting="hard", max_attempts=None,
+    def __init__(self, estimator=None, *, n_networks=8, voting="hard", max_attempts=None,
                  n_jobs=None, random_state=None):
         self.estimator = estimator
         self.n_networks = n_networks

@@ -301,7 +301,12 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
         pruning). The reference is the best network met so far on the pruning path,
         the unpruned one to begin with: removing noise often improves an
         out-of-sample score, and what is removed after that must not lose the gain.
+        Whatever the allowance, the score never falls more than ``tolerance`` below
+        the unpruned network's (METHOD.md: score >= baseline - tolerance); after a
+        forced step to a cap, below the score that step left.
         """
+        if contributions.sum() < ctx["floor"] - self.tolerance - 1e-12:
+            return False
         return paired_drop_within_noise(ctx["reference_contributions"] - contributions,
                                         self.tolerance, self.noise_tolerance)
 
@@ -385,6 +390,7 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
                   f"criterion score {self.baseline_score_:.4f}")
 
         ctx = dict(folds=folds, rng=rng, reference_contributions=baseline,
+                   floor=float(baseline.sum()),
                    neuron_references=[None] * len(folds))
         kinds = [kind for kind in PRUNABLE_KINDS if kind in prune]
         criterion = self.tolerance is not None and kinds
@@ -454,12 +460,15 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
                 return max(0, n_synapses - cap)
         return 0
 
+    def _hidden_means(self, net, X, steps):
+        acts = forward(X, net.coefs, net.intercepts, self.activation,
+                       self._output_activation, steps)
+        return [a.mean(axis=0) for a in acts[1:-1]]
+
     def _neuron_reference(self, net, X):
         if self.reference == "zero" or len(net.coefs) == 1:
             return [np.zeros(M.shape[1]) for M in net.masks[:-1]]
-        acts = forward(X, net.coefs, net.intercepts, self.activation,
-                       self._output_activation, net.steps)
-        return [a.mean(axis=0) for a in acts[1:-1]]
+        return self._hidden_means(net, X, net.steps)
 
     def _indicators(self, kind, net, X, Y, neuron_reference=None):
         return average_sensitivities(
@@ -607,6 +616,7 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
         self._record(kind, batch, True, True, contributions.sum(), new.masks)
         # A cap is reached whatever it costs; the tolerance counts from here on.
         ctx["reference_contributions"] = contributions
+        ctx["floor"] = float(contributions.sum())
         return new
 
     def _criterion_steps(self, kinds, state, ctx):
@@ -691,7 +701,10 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
         self.masks_ = masks
         self.support_ = masks[0].any(axis=1)
         self.n_inputs_, self.n_neurons_, self.n_synapses_ = count_structure(masks)
-        self._neuron_means = self._neuron_reference(net, X)
+        # The training means, whatever the pruning reference, for
+        # sensitivity_indicators(reference="mean"); of the smooth network, as the
+        # indicators are.
+        self._neuron_means = self._hidden_means(net, X, None)
         ind = np.where(self.support_, self._indicators("inputs", net, X, Y), 0.0)
         total = ind.sum()
         self.feature_importances_ = (ind / total if total > 0 and np.isfinite(total)
@@ -837,17 +850,22 @@ class PrunedMLPClassifier(ClassifierMixin, _BasePrunedMLP):
     max_fan_in : int or None, default=None
         Cap on the incoming synapses of every neuron (uniform simplification).
     tolerance : float or None, default=0.0
-        How far the criterion score (see ``scoring``) may fall below the
-        reference, on top of the noise allowance, in the units of that score. The
-        reference is the unpruned network's score, raised to that of any better
-        network met on the pruning path and reset after a step forced by a cap.
-        None: prune only down to the caps, and quantize and binarize fully
+        How far the criterion score (see ``scoring``) may fall below the unpruned
+        network's, in the units of that score: no accepted step ever scores lower
+        (METHOD.md section 5). Within that bound a step must also stay within the
+        noise allowance (``noise_tolerance``) plus ``tolerance`` of the best network
+        met on the pruning path. After a step forced by a cap, both count from the
+        score that step left. None: prune only down to the caps, and quantize and
+        binarize fully
         (``weight_levels``, ``binarize_neurons``) whatever the quality.
     noise_tolerance : float, default=1.0
-        Further allowance in standard errors of the paired difference of the
-        per-sample scores of the candidate and the reference network (the
-        one-standard-error rule): drops the data cannot tell from noise do not stop
-        pruning, on small and large data sets alike. 0 = exact comparison.
+        Allowance, against the best network met on the pruning path, in standard
+        errors of the paired difference of the per-sample scores of the candidate
+        and that network (the one-standard-error rule): once pruning has raised the
+        score above the unpruned network's, drops the data cannot tell from noise
+        do not stop pruning, on small and large data sets alike. It never lets the
+        score fall more than ``tolerance`` below the unpruned network's. 0 = exact
+        comparison.
     validation_fraction : float or None, default=None
         A float: the criterion is scored on a stratified held-out split of that
         size, which the network does not train on. Exclusive with ``cv``.
@@ -1146,12 +1164,14 @@ class PrunedMLPRegressor(RegressorMixin, _BasePrunedMLP):
     max_fan_in : int or None, default=None
         Cap on the incoming synapses of every neuron.
     tolerance : float or None, default=0.0
-        How far R^2 on the criterion data may fall below the reference (the
-        unpruned network's, raised to that of any better network met on the path),
-        on top of the noise allowance. None: prune only down to the caps; quantize
-        and binarize fully.
+        How far R^2 on the criterion data may fall below the unpruned network's
+        (a bound no accepted step crosses), and below the best network met on the
+        path on top of the noise allowance. None: prune only down to the caps;
+        quantize and binarize fully.
     noise_tolerance : float, default=1.0
-        Allowance in standard errors of the paired per-sample score difference.
+        Allowance against the best network met, in standard errors of the paired
+        per-sample score difference; never beyond ``tolerance`` below the unpruned
+        network's.
     validation_fraction : float or None, default=None
         A float: criterion on a held-out split of that size (exclusive with cv).
     cv : int or None, default=3

@@ -294,6 +294,14 @@ def test_bad_parameters(clf_data, params, error, match):
         MinimalNetworkCommittee(**params).fit(X, y)
 
 
+def test_estimator_is_the_one_positional_parameter():
+    # As NetworkInputSelector and scikit-learn's meta-estimators (API.md's signature).
+    member = _member(PrunedMLPClassifier)
+    assert MinimalNetworkCommittee(member, n_networks=2).estimator is member
+    with pytest.raises(TypeError):
+        MinimalNetworkCommittee(member, 2)
+
+
 def test_bad_data(clf_data, committee):
     X, y = clf_data
     small = MinimalNetworkCommittee(estimator=_member(PrunedMLPClassifier), n_networks=1)

@@ -383,6 +383,26 @@ def test_paper_rule_tolerance_zero_keeps_training_accuracy(clf_data):
     assert est.score(X, y) >= est.baseline_score_ - 1e-12
 
 
+@pytest.mark.parametrize("Est, params", [
+    (PrunedMLPClassifier, dict(cv=None)),  # the paper's rule, default noise allowance
+    (PrunedMLPClassifier, dict()),
+    (PrunedMLPRegressor, dict(tolerance=0.02)),
+])
+def test_score_never_falls_more_than_tolerance_below_the_unpruned(Est, params):
+    # API.md: tolerance is how far the criterion score may fall below the unpruned
+    # network's; the noise allowance works within that bound, never beyond it.
+    for seed in range(3):
+        X, y = make_classification(n_samples=80, n_features=6, n_informative=3,
+                                   n_redundant=1, flip_y=0.1, random_state=seed)
+        if Est is PrunedMLPRegressor:
+            X, y = make_friedman1(n_samples=80, n_features=6, noise=1.0, random_state=seed)
+        est = Est(hidden_layer_sizes=(4,), random_state=seed, **params).fit(X, y)
+        floor = est.baseline_score_ - est.tolerance - 1e-12
+        assert est.score_ >= floor
+        assert all(step["score"] >= floor for step in est.pruning_history_
+                   if step["accepted"])
+
+
 def test_multiclass_and_string_labels():
     X, y = make_classification(n_samples=300, n_features=6, n_informative=4,
                                n_redundant=0, n_classes=3, random_state=0)
@@ -469,6 +489,22 @@ def test_sensitivity_indicators_function(fitted_clf, clf_data):
     synapses = sensitivity_indicators(fitted_clf, X, y, kind="synapses", reference="zero")
     assert [s.shape for s in synapses] == [W.shape for W in fitted_clf.coefs_]
     assert all(np.all(s[~M] == 0) for s, M in zip(synapses, fitted_clf.masks_))
+
+
+def test_sensitivity_indicators_reference_does_not_depend_on_the_fit(clf_data):
+    # Without pruning, reference= changes nothing in the fit; the public function's
+    # own reference="mean" must then give the same numbers (the training means).
+    X, y = clf_data
+    nets = [PrunedMLPClassifier(prune=(), reference=ref, random_state=0, **FAST).fit(X, y)
+            for ref in ("mean", "zero")]
+    np.testing.assert_array_equal(nets[0].coefs_[0], nets[1].coefs_[0])
+    for reference in ("mean", "zero"):
+        a, b = (sensitivity_indicators(net, X, y, kind="neurons", reference=reference)[0]
+                for net in nets)
+        np.testing.assert_allclose(a, b)
+    assert not np.allclose(
+        sensitivity_indicators(nets[1], X, y, kind="neurons", reference="mean")[0],
+        sensitivity_indicators(nets[1], X, y, kind="neurons", reference="zero")[0])
 
 
 def test_sensitivity_indicators_bad_input(fitted_clf, clf_data):
