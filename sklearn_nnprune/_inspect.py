@@ -80,7 +80,10 @@ def sensitivity_indicators(estimator, X, y, *, kind="inputs", indicator="sum",
     back-propagated errors Delta (samples x fan-out) and weights W is, for "sum",
     the matrix product ``(|A|^T |Delta|) * |W|``. Indicators are averaged over the
     last ``accumulate`` points of the estimator's last training. Inputs are measured
-    in the standardized space in which the network was trained.
+    in the standardized space in which the network was trained. Threshold neurons
+    (``binarize_neurons``) have no derivative; the indicators are those of the
+    smooth network with the same weights, as for ``feature_importances_``, and the
+    "mean" reference of a neuron is its training mean in that network.
 
     References
     ----------
