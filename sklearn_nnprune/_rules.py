@@ -253,11 +253,18 @@ def _at_least_text(conditions, m):
     return f"at least {m} of {{{parts}}}"
 
 
+def _operand(name):
+    """A name inside a formula, parenthesized when it has spaces ("age > 42",
+    "blood pressure") so that the formula reads one way only."""
+    name = str(name)
+    return f"({name})" if any(c.isspace() for c in name) else name
+
+
 def _sum_text(terms, decimals, bias=None):
     parts = []
     for name, w in terms:
         sign = "-" if w < 0 else "+"
-        parts.append(f"{sign} {_fmt(abs(w), decimals)} * {name}")
+        parts.append(f"{sign} {_fmt(abs(w), decimals)} * {_operand(name)}")
     if bias is not None:
         parts.append(f"{'-' if bias < 0 else '+'} {_fmt(abs(bias), decimals)}")
     if not parts:
@@ -271,7 +278,7 @@ def _threshold_text(terms, threshold, decimals, op):
         # One input: state the threshold on the input itself, in its own units.
         name, w = terms[0]
         flipped = {">=": "<=", ">": "<"}[op] if w < 0 else op
-        return f"{name} {flipped} {_fmt(threshold / w, decimals)}"
+        return f"{_operand(name)} {flipped} {_fmt(threshold / w, decimals)}"
     return f"{_sum_text(terms, decimals)} {op} {_fmt(threshold, decimals)}"
 
 

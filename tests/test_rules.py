@@ -271,6 +271,15 @@ def test_names_from_dataframe_and_arguments():
     assert "A" in renamed and "rain" not in renamed and "class: y" in renamed
 
 
+def test_names_with_spaces_are_parenthesized_in_formulas():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(150, 2))
+    y = 3 * X[:, 0] - 2 * X[:, 1]
+    reg = PrunedMLPRegressor(hidden_layer_sizes=(), prune=(), random_state=0).fit(X, y)
+    text = export_text(reg, feature_names=["blood pressure", "age > 42"])
+    assert "* (blood pressure)" in text and "* (age > 42)" in text
+
+
 def test_decimals():
     X, y = boolean_task("andor", 0)
     clf = PrunedMLPClassifier(hidden_layer_sizes=(2,), prune=(), random_state=0).fit(X, y)
