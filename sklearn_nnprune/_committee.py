@@ -24,7 +24,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._estimators import PrunedMLPClassifier, PrunedMLPRegressor
+from ._estimators import PrunedMLPClassifier, PrunedMLPRegressor, _mean_and_scale
 from ._model_selection import paired_drop_within_noise
 
 # How many attempts (member fits) the search may spend per requested member when
@@ -286,8 +286,7 @@ class MinimalNetworkCommittee(MetaEstimatorMixin, BaseEstimator):
                              multi_output=regression, y_numeric=regression)
         if regression:
             Y = y.reshape(-1, 1) if y.ndim == 1 else y
-            scale = Y.std(axis=0)
-            self._y_scale = np.where(scale > 0, scale, 1.0)
+            self._y_scale = _mean_and_scale(Y)[1]
         else:
             check_classification_targets(y)
             self.classes_ = np.unique(y)
@@ -414,11 +413,12 @@ class MinimalNetworkCommittee(MetaEstimatorMixin, BaseEstimator):
         if not self._is_regression():
             correct = (pred == y).astype(float) / n
             return float(correct.sum()), correct
-        Y, P = y.reshape(n, -1), pred.reshape(n, -1)
+        # In standardized units: the same ratios, without overflowing huge targets.
+        Y, P = y.reshape(n, -1) / self._y_scale, pred.reshape(n, -1) / self._y_scale
         total = ((Y - Y.mean(axis=0)) ** 2).sum(axis=0)
         total[total == 0] = 1.0
         parts = -((Y - P) ** 2 / total).mean(axis=1)
-        return float(r2_score(y, pred)), parts
+        return float(r2_score(Y, P)), parts
 
     # --------------------------------------------------------------- predict
     def _member_outputs(self, X, method):
@@ -493,7 +493,7 @@ class MinimalNetworkCommittee(MetaEstimatorMixin, BaseEstimator):
         if self._is_regression():
             preds = self._member_outputs(X, "predict")
             preds = preds.reshape(preds.shape[0], preds.shape[1], -1)
-            return np.minimum(preds.std(axis=0) / self._y_scale, 1.0).mean(axis=1)
+            return np.minimum((preds / self._y_scale).std(axis=0), 1.0).mean(axis=1)
         shares = self._vote_shares(X)
         k = min(len(self.classes_), len(self.estimators_))
         if k < 2:

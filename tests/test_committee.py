@@ -294,6 +294,21 @@ def test_bad_parameters(clf_data, params, error, match):
         MinimalNetworkCommittee(**params).fit(X, y)
 
 
+def test_regression_committee_at_a_huge_scale():
+    # Scores and disagreement are taken in standardized units: nothing overflows.
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(100, 4))
+    y = (X[:, 0] + 0.5 * X[:, 1] ** 2) * 1e200
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        committee = MinimalNetworkCommittee(_member(PrunedMLPRegressor), n_networks=2,
+                                            random_state=0).fit(X, y)
+        disagreement = committee.disagreement(X)
+    assert len(committee.estimators_) == 2
+    assert np.all((disagreement >= 0) & (disagreement <= 1))
+    assert np.isfinite(committee.predict(X) / 1e200).all()
+
+
 def test_estimator_is_the_one_positional_parameter():
     # As NetworkInputSelector and scikit-learn's meta-estimators (API.md's signature).
     member = _member(PrunedMLPClassifier)
