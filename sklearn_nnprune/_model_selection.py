@@ -33,7 +33,8 @@ def fewest_within_noise(param_name="max_inputs", n_se=1.0, *, n_features=None,
     Breiman et al.). Candidates where the parameter is None (no cap) count as the
     largest structure. A fraction (float) and a count (int) of the same cap can
     only be compared knowing what the fraction is a fraction of: a grid that mixes
-    them needs ``n_features``.
+    them needs ``n_features`` (GridSearchCV calls the rule after the whole search,
+    so the error comes only then).
 
     Parameters
     ----------
