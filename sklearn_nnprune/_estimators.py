@@ -1272,8 +1272,11 @@ class PrunedMLPRegressor(RegressorMixin, _BasePrunedMLP):
         Y = ((y.reshape(-1, 1) if y.ndim == 1 else y) - self._y_mean) / self._y_scale
         errors = (out - Y) ** 2
         sst = ((Y - Y.mean(axis=0)) ** 2).sum(axis=0)
-        scaled = np.divide(errors, sst, out=np.zeros_like(errors), where=sst > 0)
-        return 1.0 / Y.shape[0] - scaled.mean(axis=1)
+        # An output that is constant on these samples has no R^2 of its own; its
+        # errors still count, against the training variance (1 in these units),
+        # instead of being ignored.
+        sst = np.where(sst > 0, sst, float(Y.shape[0]))
+        return 1.0 / Y.shape[0] - (errors / sst).mean(axis=1)
 
     def _output_to_original(self, W, b):
         return W * self._y_scale, b * self._y_scale + self._y_mean

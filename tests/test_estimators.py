@@ -572,6 +572,18 @@ def test_any_scale_of_inputs_and_target(reg_data, x_scale, y_scale):
                                rtol=1e-3)
 
 
+def test_r2_criterion_counts_errors_on_a_constant_output(reg_data):
+    X, y = reg_data
+    Y = np.c_[y, np.full(y.shape[0], 5.0)]
+    reg = PrunedMLPRegressor(prune=(), random_state=0, **FAST).fit(X, Y)
+    exact = (Y - reg._y_mean) / reg._y_scale  # perfect outputs, standardized
+    off = exact.copy()
+    off[:, 1] += 0.5
+    perfect, wrong = (reg._score_contributions(Y, out).sum() for out in (exact, off))
+    assert perfect == pytest.approx(1.0)
+    assert wrong < perfect - 0.1
+
+
 def test_regressor_target_must_be_numeric():
     X = np.random.RandomState(0).normal(size=(20, 3))
     y = np.where(X[:, 0] > 0, "high", "low")
