@@ -7,6 +7,7 @@ With no arguments it runs on the bundled US presidential elections data (the
 import argparse
 import contextlib
 import json
+import math
 import sys
 import warnings
 
@@ -193,8 +194,9 @@ def _run(args, out):
             # estimator's own cross-fitted criterion (cv folds of its own).
             rarest = int(pd.Series(y).value_counts().min())
             needed = estimator.cv or 1
+            # With k folds, a training part keeps rarest - ceil(rarest / k) rows.
             n_splits = max((k for k in range(2, min(n_splits, rarest) + 1)
-                            if rarest - -(-rarest // k) >= needed), default=0)
+                            if rarest - math.ceil(rarest / k) >= needed), default=0)
         cv_scores, cv_note = None, None
         if n_splits >= 2:
             splitter = (StratifiedKFold if task == "classification" else KFold)(

@@ -550,10 +550,13 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
     def _try(self, kind, state, keys, ctx):
         """Remove ``keys`` from every fold's network and retrain them; None when the
         removal would leave no path from the inputs to the output."""
-        removed = [self._apply_to_net(kind, net, keys, ref)
-                   for net, ref in zip(state.nets, ctx["neuron_references"])]
-        if not is_viable(removed[0][2]):
+        refs = ctx["neuron_references"]
+        first = self._apply_to_net(kind, state.nets[0], keys, refs[0])
+        # The folds share one structure: the first tells whether the step is possible.
+        if not is_viable(first[2]):
             return None
+        removed = [first] + [self._apply_to_net(kind, net, keys, ref)
+                             for net, ref in zip(state.nets[1:], refs[1:])]
         nets = []
         for (coefs, intercepts, masks), fold in zip(removed, ctx["folds"]):
             coefs, intercepts, info = self._train(fold.X, fold.Y, coefs, intercepts, masks,
@@ -786,7 +789,7 @@ def _mean_and_scale(A):
     unit_A = A / unit
     mean = unit_A.mean(axis=0)
     scale = unit_A.std(axis=0)
-    constant = scale <= 10 * np.finfo(np.float64).eps * np.abs(unit_A).max(axis=0)
+    constant = scale <= 10 * np.finfo(np.float64).eps * (size / unit)
     scale[constant] = 1.0
     return mean * unit, scale * unit
 
