@@ -247,8 +247,12 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
 
     def _simplifies(self, prune):
         """Whether the fit simplifies the network (prunes, quantizes or binarizes)
-        and so needs the criterion and its folds."""
-        return bool(prune) or self.weight_levels is not None or bool(self.binarize_neurons)
+        and so needs the criterion and its folds. Without a tolerance, pruning is
+        done by the caps alone, and with no cap there is nothing to prune."""
+        capped = any(getattr(self, cap) is not None for cap in
+                     ("max_inputs", "max_neurons", "max_synapses", "max_fan_in"))
+        prunes = bool(prune) and (self.tolerance is not None or capped)
+        return prunes or self.weight_levels is not None or bool(self.binarize_neurons)
 
     # ---------------------------------------------------------------- training
     def _train(self, X, Y, coefs, intercepts, masks, max_iter, rng, frozen=None,
@@ -860,7 +864,8 @@ class PrunedMLPClassifier(ClassifierMixin, _BasePrunedMLP):
         ``tolerance`` below ``baseline_score_`` (METHOD.md section 5), and with the
         default allowance it can fall below by up to ``noise_tolerance`` standard
         errors. None: prune only down to the caps, and quantize and binarize fully
-        (``weight_levels``, ``binarize_neurons``) whatever the quality.
+        (``weight_levels``, ``binarize_neurons``) whatever the quality; with no cap
+        either, the fit is that of ``prune=()``.
     noise_tolerance : float, default=1.0
         Further allowance in standard errors of the paired difference of the
         per-sample scores of the candidate and the reference network (the
@@ -1169,7 +1174,7 @@ class PrunedMLPRegressor(RegressorMixin, _BasePrunedMLP):
         unpruned network's, raised to that of any better network met on the path),
         on top of the noise allowance; with ``noise_tolerance=0`` a bound on
         ``baseline_score_ - score_``. None: prune only down to the caps; quantize
-        and binarize fully.
+        and binarize fully; with no cap either, the fit is that of ``prune=()``.
     noise_tolerance : float, default=1.0
         Allowance in standard errors of the paired per-sample score difference.
     validation_fraction : float or None, default=None

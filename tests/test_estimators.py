@@ -199,6 +199,17 @@ def test_no_pruning():
     assert est.pruning_history_ == [] and est.score_ == est.baseline_score_
 
 
+@pytest.mark.parametrize("Estimator", [PrunedMLPClassifier, PrunedMLPRegressor])
+def test_no_tolerance_and_no_cap_is_the_unpruned_fit(Estimator):
+    # Nothing can be pruned, so no fold networks are trained: the fit is prune=()'s.
+    X, y = make_classification(n_samples=100, n_features=5, random_state=0)
+    plain = Estimator(prune=(), random_state=0, **FAST).fit(X, y)
+    est = Estimator(tolerance=None, random_state=0, **FAST).fit(X, y)
+    for a, b in zip(est.coefs_ + est.intercepts_, plain.coefs_ + plain.intercepts_):
+        np.testing.assert_array_equal(a, b)
+    assert est.pruning_history_ == [] and est.scoring_ == plain.scoring_
+
+
 def test_keeps_informative_inputs_of_make_classification():
     X, y = make_classification(n_samples=1000, n_features=20, n_informative=5,
                                n_redundant=0, shuffle=False, random_state=2)
