@@ -101,6 +101,13 @@ class NetworkInputSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
     removed in batches, each followed by a brief retraining, while the criterion
     score stays within ``tolerance`` of the unpruned network's.
 
+    Collinear inputs: under the network's L2 penalty a weight spread over several
+    copies of one direction (duplicated columns, exact linear combinations such
+    as make_classification's redundant inputs) costs less than the same weight on
+    one input, so the network may score better with the copies and keep them.
+    Drop exact duplicates and linear combinations beforehand when a minimal input
+    set matters more than the score (``benchmarks/RESULTS_selection.md``).
+
     References
     ----------
     A. N. Gorban, E. M. Mirkes, "Artificial neural network pruning to extract
