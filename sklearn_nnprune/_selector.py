@@ -99,7 +99,8 @@ class NetworkInputSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
     of the change of the loss when it is replaced by its mean,
     ``chi_s = |dh_s/dx_i (x_i,s - mean(x_i))|``; the least significant inputs are
     removed in batches, each followed by a brief retraining, while the criterion
-    score stays within ``tolerance`` of the unpruned network's.
+    score stays within ``tolerance`` (plus the network's noise allowance) of the
+    best network met on the pruning path, the unpruned one to begin with.
 
     Collinear inputs: under the network's L2 penalty a weight spread over several
     copies of one direction (duplicated columns, exact linear combinations such
