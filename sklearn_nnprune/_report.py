@@ -171,7 +171,9 @@ def input_report(estimator, X, y):
           took the input out (directly, or by the cascade after neurons or
           synapses were cut); missing for kept inputs;
         - ``removed_by``: the kind of that step ("inputs", "neurons",
-          "synapses");
+          "synapses"), or "dependence" for an input that a selector dropped as
+          an exact linear combination of the selected ones
+          (``NetworkInputSelector.dependent_inputs_``);
         - for a committee instead of the last two: ``votes``, the number of
           networks that kept the input.
 
@@ -229,7 +231,10 @@ def input_report(estimator, X, y):
         steps, kinds, _ = _removal_steps(networks[0])
         columns["removed_at_step"] = pd.array(
             [None if s <= 0 else int(s) for s in steps], dtype="Int64")
-        columns["removed_by"] = pd.array(list(kinds), dtype="string")
+        kinds = list(kinds)
+        for i in getattr(selector, "dependent_inputs_", ()):
+            kinds[i] = "dependence"
+        columns["removed_by"] = pd.array(kinds, dtype="string")
     else:
         columns["votes"] = np.asarray(selector.votes_, dtype=int)
     report = pd.DataFrame(columns)

@@ -9,10 +9,15 @@ from sklearn.utils import check_random_state, get_tags
 from sklearn.utils._param_validation import HasMethods, Interval, RealNotInt
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ._dependence import independent_columns
 from ._estimators import PrunedMLPClassifier, PrunedMLPRegressor
 from ._pruning import resolve_count
 from ._report import _network_ranking
 from ._targets import holds_class_labels
+
+# Relative residual below which a selected input counts as an exact linear
+# combination of others (float32 data reproduces a relation to about 1e-7).
+_DEPENDENT_RTOL = 1e-6
 
 
 class NetworkInputSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
@@ -59,6 +64,11 @@ class NetworkInputSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
         Number of networks grown from different seeds. Above 1, an input is
         selected when more than half of the networks keep it (if none does, the
         inputs kept most often are selected); ``max_inputs`` caps the selection.
+    drop_dependent : bool, default=True
+        Drop the selected inputs that are exact linear combinations (plus a
+        constant) of other selected inputs, keeping the most independent basis of
+        their span. They carry no information that the others do not, yet the
+        network may keep them (see Notes). Constant inputs count as dependent.
     random_state : int, RandomState instance or None, default=None
         Seed of the network (``n_networks=1``) or source of the networks' seeds.
         None with ``n_networks=1``: the network's own ``random_state`` is kept.
@@ -79,6 +89,11 @@ class NetworkInputSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
         sensitivity at that step; for a committee, by votes, then importance.
     votes_ : ndarray of int of shape (n_features_in_,)
         Number of networks that keep each input.
+    dependent_inputs_ : ndarray of int
+        Indices of the inputs that the network(s) kept and ``drop_dependent``
+        dropped (empty when there were none, or with ``drop_dependent=False``).
+        They rank just after the selected inputs: 2, 3, ... by decreasing
+        importance.
     feature_importances_ : ndarray of shape (n_features_in_,)
         The network's input importances (normalized sensitivities), averaged over
         the networks of a committee.
@@ -104,10 +119,19 @@ class NetworkInputSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
 
     Collinear inputs: under the network's L2 penalty a weight spread over several
     copies of one direction (duplicated columns, exact linear combinations such
-    as make_classification's redundant inputs) costs less than the same weight on
-    one input, so the network may score better with the copies and keep them.
-    Drop exact duplicates and linear combinations beforehand when a minimal input
-    set matters more than the score (``benchmarks/RESULTS_selection.md``).
+    as make_classification's redundant inputs, one-hot columns of every level of
+    a category) costs less than the same weight on one input, so the network may
+    score better with the copies and keep them
+    (``benchmarks/RESULTS_selection.md``). They add nothing that the other
+    selected inputs do not carry, so ``drop_dependent`` removes them after the
+    network is pruned. Which inputs of a dependent group to keep is not
+    determined by the data; the selector keeps the basis of largest volume, the
+    subset whose standardized columns have the largest Gram determinant (the
+    most independent one, as in D-optimal subset selection), found by the
+    exchange steps of the maxvol algorithm from a pivoted QR factorization. A
+    relation counts when it reproduces the input to a relative residual of 1e-6,
+    fitted on half of the rows and confirmed on the other half; near-collinear
+    inputs are left to the network's criterion.
 
     References
     ----------
@@ -134,15 +158,17 @@ class NetworkInputSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
                        Interval(RealNotInt, 0, 1, closed="right"), None],
         "tolerance": [Interval(Real, 0, None, closed="left"), None],
         "n_networks": [Interval(Integral, 1, None, closed="left")],
+        "drop_dependent": ["boolean"],
         "random_state": ["random_state"],
     }
 
     def __init__(self, estimator=None, *, max_inputs=None, tolerance=None, n_networks=1,
-                 random_state=None):
+                 drop_dependent=True, random_state=None):
         self.estimator = estimator
         self.max_inputs = max_inputs
         self.tolerance = tolerance
         self.n_networks = n_networks
+        self.drop_dependent = drop_dependent
         self.random_state = random_state
 
     def _make_network(self, y):
@@ -180,7 +206,8 @@ class NetworkInputSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
         self : NetworkInputSelector
             The fitted selector.
         """
-        _, y_checked = validate_data(self, X, y, multi_output=True, ensure_min_samples=2)
+        X_checked, y_checked = validate_data(self, X, y, multi_output=True,
+                                             ensure_min_samples=2)
         n_features = self.n_features_in_
         if isinstance(self.max_inputs, Integral) and self.max_inputs > n_features:
             raise ValueError(f"max_inputs={self.max_inputs} is larger than the number of "
@@ -226,7 +253,24 @@ class NetworkInputSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
             self.ranking_ = self._vote_ranking(self.support_)
             agreement = (supports == self.support_).sum(axis=1)
             self.estimator_ = networks[int(np.argmax(agreement))]
+        self.dependent_inputs_ = np.zeros(0, dtype=int)
+        if self.drop_dependent:
+            self._drop_dependent(X_checked)
         return self
+
+    def _drop_dependent(self, X):
+        selected = np.flatnonzero(self.support_)
+        dependent = selected[independent_columns(
+            np.asarray(X[:, selected], dtype=np.float64), _DEPENDENT_RTOL)[1]]
+        if not dependent.size:
+            return
+        self.support_[dependent] = False
+        # Dropped after every pruning step: they rank just after the selection.
+        self.ranking_[self.ranking_ > 1] += dependent.size
+        by_importance = dependent[np.argsort(-self.feature_importances_[dependent],
+                                             kind="stable")]
+        self.ranking_[by_importance] = np.arange(2, dependent.size + 2)
+        self.dependent_inputs_ = dependent
 
     def _committee_support(self):
         n_features = self.votes_.shape[0]

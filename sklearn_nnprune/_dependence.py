@@ -1,0 +1,146 @@
+"""Exact linear dependence between inputs, and the most independent basis.
+
+Arrays in, index arrays out. Used by the selector to drop inputs that the network
+kept but that add no information: each is an exact linear combination (plus a
+constant) of other kept inputs.
+"""
+
+import itertools
+import math
+
+import numpy as np
+import scipy.linalg
+
+# Up to this many candidate bases the largest volume is found by trying them all
+# (in chunks of _SUBSET_CHUNK determinants); beyond, by maxvol exchanges.
+_EXHAUSTIVE_SUBSETS = 20000
+_SUBSET_CHUNK = 1000
+# A swap must grow the basis volume by more than this factor; guards against
+# cycling on floating-point ties.
+_SWAP_GAIN = 1.0 + 1e-9
+
+
+def independent_columns(X, rtol):
+    """Split the columns of ``X`` into a most independent basis and the columns
+    that are exact linear combinations of it.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_columns)
+        The data; a constant term is allowed in every relation (columns are
+        centred).
+    rtol : float
+        A column is a combination of others when the residual of the best
+        combination is at most ``rtol`` times the column's centred norm.
+
+    Returns
+    -------
+    basis : ndarray of int
+        Sorted indices of the kept columns; never empty when ``n_columns >= 1``.
+    dependent : ndarray of int
+        Sorted indices of the other columns: constant columns, and columns equal
+        to a linear combination of the ``basis`` columns plus a constant.
+
+    Notes
+    -----
+    Centred columns are scaled to unit norm (a relation does not depend on units);
+    a column constant up to rounding error is dependent on nothing.
+    A QR factorization with column pivoting gives the rank ``r`` (pivots above
+    ``rtol``) and a first basis; its ``r x n_columns`` factor holds the
+    coordinates of every column in an orthonormal basis of their span. Which ``r``
+    columns to keep is not determined by the relations themselves; the basis of
+    largest volume (largest Gram determinant of the unit columns, the most
+    independent one, as in D-optimal subset selection). The volume of a basis S is
+    ``|det B_S|`` for ``B_S`` the coordinates of its columns. Up to 20000 candidate
+    bases, all are compared and the largest volume is kept (the first in
+    lexicographic order among equal volumes, so of two duplicates the first
+    column stays). Beyond, the exchange steps of the maxvol algorithm (Goreinov et
+    al., 2010) start from the pivoted QR basis: with ``C = B_S^-1 B`` the
+    coordinates of every column in the current basis, a column j with
+    ``|C_ij| > 1`` replaces basis column i and multiplies the volume by
+    ``|C_ij|``, until no entry exceeds 1 (a local maximum, within a factor of the
+    largest volume).
+
+    A relation that holds only because there are too few rows is not structural:
+    every relation is fitted on the even rows and must hold, to ``rtol``, on the
+    odd rows, and nothing is reported as dependent when it does not, or when a half
+    has no more rows than columns.
+
+    References
+    ----------
+    S. A. Goreinov, I. V. Oseledets, D. V. Savostyanov, E. E. Tyrtyshnikov,
+    N. L. Zamarashkin, "How to find a good submatrix", in Matrix Methods: Theory,
+    Algorithms and Applications, World Scientific (2010), pp. 247-256.
+    """
+    n_samples, n_columns = X.shape
+    everything = np.arange(n_columns)
+    no_columns = np.zeros(0, dtype=int)
+    if n_columns < 2 or n_samples // 2 <= n_columns:
+        return everything, no_columns
+    # Dividing by the magnitude first keeps the squares of huge or tiny values finite.
+    magnitude = np.abs(X).max(axis=0)
+    centred = X / np.where(magnitude > 0, magnitude, 1.0)
+    centred -= centred.mean(axis=0)
+    norms = np.linalg.norm(centred, axis=0)
+    # Constant up to rounding error of its magnitude (the estimators' test).
+    constant = norms <= 10 * np.finfo(np.float64).eps * np.sqrt(n_samples)
+    varying = np.flatnonzero(~constant)
+    if not varying.size:  # never leave no column at all
+        return everything[:1], everything[1:]
+    unit = centred[:, varying] / norms[varying]
+    r_factor, pivots = scipy.linalg.qr(unit, mode="r", pivoting=True, check_finite=False)
+    rank = int(np.sum(np.abs(np.diagonal(r_factor)) > rtol))
+    coordinates = np.empty((rank, varying.size))
+    coordinates[:, pivots] = r_factor[:rank]
+    if math.comb(varying.size, rank) <= _EXHAUSTIVE_SUBSETS:
+        chosen = _largest_volume_subset(coordinates)
+    else:
+        chosen = _dominant_subset(coordinates, np.sort(pivots[:rank]))
+    basis = np.sort(varying[chosen])
+    dependent_varying = np.setdiff1d(varying, basis)
+    if dependent_varying.size and not _holds_on_other_rows(
+            centred[:, basis] / norms[basis],
+            centred[:, dependent_varying] / norms[dependent_varying], rtol):
+        return everything, no_columns
+    return basis, np.setdiff1d(everything, basis)
+
+
+def _largest_volume_subset(coordinates):
+    """The columns whose square submatrix has the largest absolute determinant;
+    the first in lexicographic order among equal ones (exact duplicates)."""
+    rank, n_columns = coordinates.shape
+    subsets = itertools.combinations(range(n_columns), rank)
+    best, best_log_volume = None, -np.inf
+    while chunk := list(itertools.islice(subsets, _SUBSET_CHUNK)):
+        chunk = np.array(chunk)
+        log_volumes = np.linalg.slogdet(np.moveaxis(coordinates[:, chunk], 1, 0))[1]
+        top = int(np.argmax(log_volumes))
+        # A strict gain: a later subset of equal volume does not replace an earlier one.
+        if log_volumes[top] > best_log_volume + 1e-12:
+            best, best_log_volume = chunk[top], log_volumes[top]
+    return best
+
+
+def _dominant_subset(coordinates, chosen):
+    """Maxvol exchange from the basis ``chosen`` until no single swap grows the
+    volume (every coordinate in the basis at most 1 in magnitude)."""
+    chosen = chosen.copy()
+    # Each accepted swap multiplies the volume by more than _SWAP_GAIN, so the loop
+    # ends; the bound only protects against a pathological floating-point case.
+    for _ in range(10 * coordinates.shape[1]):
+        in_basis = np.linalg.solve(coordinates[:, chosen], coordinates)
+        position, column = np.unravel_index(np.argmax(np.abs(in_basis)), in_basis.shape)
+        if abs(in_basis[position, column]) <= _SWAP_GAIN:
+            break
+        chosen[position] = column
+    return chosen
+
+
+def _holds_on_other_rows(basis_columns, dependent_columns, rtol):
+    """Whether the combinations fitted on the even rows reproduce the dependent
+    columns on the odd rows."""
+    coefficients = np.linalg.lstsq(basis_columns[0::2], dependent_columns[0::2],
+                                   rcond=None)[0]
+    odd = dependent_columns[1::2]
+    residual = np.linalg.norm(odd - basis_columns[1::2] @ coefficients, axis=0)
+    return bool(np.all(residual <= rtol * np.linalg.norm(odd, axis=0)))
