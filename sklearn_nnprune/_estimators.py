@@ -1313,15 +1313,18 @@ class PrunedMLPRegressor(RegressorMixin, _BasePrunedMLP):
         X, y = validate_data(self, X, y, dtype=np.float64, multi_output=True,
                              y_numeric=False, ensure_min_samples=2)
         # Numbers, or text and objects that read as numbers; not dates or labels.
+        problem = None
         if y.dtype.kind not in "biufUSO":
+            problem = f"dtype {y.dtype}"
+        else:
+            try:
+                y = y.astype(np.float64)
+            except (TypeError, ValueError):
+                example = next(v for v in y.flat if not _reads_as_number(v))
+                problem = f"values such as {str(example)!r}"
+        if problem is not None:
             raise ValueError(f"{type(self).__name__} needs a numeric target; y has "
-                             f"dtype {y.dtype}.")
-        try:
-            y = y.astype(np.float64)
-        except (TypeError, ValueError):
-            example = next(v for v in y.flat if not _reads_as_number(v))
-            raise ValueError(f"{type(self).__name__} needs a numeric target; y has "
-                             f"values such as {str(example)!r}.") from None
+                             f"{problem}.")
         assert_all_finite(y, input_name="y")
         Y = y.reshape(-1, 1) if y.ndim == 1 else y
         self._n_outputs = Y.shape[1]

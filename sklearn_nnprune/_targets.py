@@ -1,8 +1,10 @@
 """What kind of target: class labels or numeric values."""
 
-from numbers import Real
-
 import numpy as np
+from pandas.api.types import infer_dtype
+
+# pandas.api.types.infer_dtype's names for arrays holding only numbers.
+_NUMBERS = ("integer", "floating", "mixed-integer-float")
 
 
 def holds_class_labels(y, *, integers_are_labels=True):
@@ -19,8 +21,9 @@ def holds_class_labels(y, *, integers_are_labels=True):
     """
     y = np.asarray(y)
     if y.dtype.kind == "O":
-        # Objects are numbers only when every one is (pandas' object columns).
-        if not all(isinstance(v, Real) and not isinstance(v, bool) for v in y.flat):
+        # Objects are numbers only when every one is (pandas' object columns); a
+        # Boolean, None or text among them makes the column labels.
+        if infer_dtype(y.ravel(), skipna=False) not in _NUMBERS:
             return True
         y = y.astype(np.float64)
     if y.dtype.kind in "iu" and integers_are_labels:
