@@ -11,10 +11,12 @@ import math
 import numpy as np
 import scipy.linalg
 
-# Up to this many candidate bases the largest volume is found by trying them all
-# (in chunks of _SUBSET_CHUNK determinants); beyond, by maxvol exchanges.
-_EXHAUSTIVE_SUBSETS = 20000
-_SUBSET_CHUNK = 1000
+# The largest volume is found by trying every candidate basis while their number
+# times rank**3 (the work of their determinants) stays below this; beyond, by
+# maxvol exchanges. Determinants are taken in chunks of at most _CHUNK_ENTRIES
+# matrix entries (8 MB).
+_EXHAUSTIVE_WORK = 2e8
+_CHUNK_ENTRIES = 2 ** 20
 # A swap must grow the basis volume by more than this factor; guards against
 # cycling on floating-point ties.
 _SWAP_GAIN = 1.0 + 1e-9
@@ -49,17 +51,18 @@ def independent_columns(X, rtol):
     ``rtol``) and a first basis; its ``r x n_columns`` factor holds the
     coordinates of every column in an orthonormal basis of their span. Which ``r``
     columns to keep is not determined by the relations themselves; the basis of
-    largest volume (largest Gram determinant of the unit columns, the most
-    independent one, as in D-optimal subset selection). The volume of a basis S is
-    ``|det B_S|`` for ``B_S`` the coordinates of its columns. Up to 20000 candidate
-    bases, all are compared and the largest volume is kept (the first in
-    lexicographic order among equal volumes, so of two duplicates the first
-    column stays). Beyond, the exchange steps of the maxvol algorithm (Goreinov et
-    al., 2010) start from the pivoted QR basis: with ``C = B_S^-1 B`` the
-    coordinates of every column in the current basis, a column j with
-    ``|C_ij| > 1`` replaces basis column i and multiplies the volume by
-    ``|C_ij|``, until no entry exceeds 1 (a local maximum, within a factor of the
-    largest volume).
+    largest volume is kept: the largest Gram determinant of the unit columns, the
+    most independent basis, as in D-optimal subset selection. The volume of a
+    basis S is ``|det B_S|`` for ``B_S`` the coordinates of its columns. When there
+    are few candidate bases (their number times ``r**3`` at most 2e8, e.g. every
+    choice of 10 columns out of 20), all are compared and the largest volume is
+    kept (the first in lexicographic order among equal volumes, so of two
+    duplicates the first column stays). Beyond, the exchange steps of the maxvol
+    algorithm (Goreinov et al., 2010) start from the pivoted QR basis: with
+    ``C = B_S^-1 B`` the coordinates of every column in the current basis, a
+    column j with ``|C_ij| > 1`` replaces basis column i and multiplies the volume
+    by ``|C_ij|``, until no entry exceeds 1 (a local maximum, within a factor of
+    the largest volume).
 
     A relation that holds only because there are too few rows is not structural:
     every relation is fitted on the even rows and must hold, to ``rtol``, on the
@@ -92,7 +95,9 @@ def independent_columns(X, rtol):
     rank = int(np.sum(np.abs(np.diagonal(r_factor)) > rtol))
     coordinates = np.empty((rank, varying.size))
     coordinates[:, pivots] = r_factor[:rank]
-    if math.comb(varying.size, rank) <= _EXHAUSTIVE_SUBSETS:
+    if rank == varying.size:
+        chosen = np.arange(rank)
+    elif math.comb(varying.size, rank) * rank ** 3 <= _EXHAUSTIVE_WORK:
         chosen = _largest_volume_subset(coordinates)
     else:
         chosen = _dominant_subset(coordinates, np.sort(pivots[:rank]))
@@ -111,7 +116,8 @@ def _largest_volume_subset(coordinates):
     rank, n_columns = coordinates.shape
     subsets = itertools.combinations(range(n_columns), rank)
     best, best_log_volume = None, -np.inf
-    while chunk := list(itertools.islice(subsets, _SUBSET_CHUNK)):
+    chunk_size = max(1, _CHUNK_ENTRIES // rank ** 2)
+    while chunk := list(itertools.islice(subsets, chunk_size)):
         chunk = np.array(chunk)
         log_volumes = np.linalg.slogdet(np.moveaxis(coordinates[:, chunk], 1, 0))[1]
         top = int(np.argmax(log_volumes))

@@ -206,8 +206,9 @@ class NetworkInputSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
         self : NetworkInputSelector
             The fitted selector.
         """
-        X_checked, y_checked = validate_data(self, X, y, multi_output=True,
-                                             ensure_min_samples=2)
+        X_checked, y_checked = validate_data(
+            self, X, y, multi_output=True, ensure_min_samples=2,
+            ensure_all_finite="allow-nan" if get_tags(self).input_tags.allow_nan else True)
         n_features = self.n_features_in_
         if isinstance(self.max_inputs, Integral) and self.max_inputs > n_features:
             raise ValueError(f"max_inputs={self.max_inputs} is larger than the number of "
@@ -260,8 +261,10 @@ class NetworkInputSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
 
     def _drop_dependent(self, X):
         selected = np.flatnonzero(self.support_)
-        dependent = selected[independent_columns(
-            np.asarray(X[:, selected], dtype=np.float64), _DEPENDENT_RTOL)[1]]
+        columns = np.asarray(X[:, selected], dtype=np.float64)
+        # A network that accepts missing values: relations are sought on complete rows.
+        columns = columns[np.isfinite(columns).all(axis=1)]
+        dependent = selected[independent_columns(columns, _DEPENDENT_RTOL)[1]]
         if not dependent.size:
             return
         self.support_[dependent] = False

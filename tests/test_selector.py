@@ -1,7 +1,7 @@
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.base import clone
+from sklearn.base import BaseEstimator, clone
 from sklearn.datasets import make_classification, make_friedman1
 from sklearn.feature_selection import RFECV
 from sklearn.linear_model import LogisticRegression
@@ -120,6 +120,40 @@ def test_dependent_inputs_dropped_after_pruning():
     report = input_report(selector, frame, y)
     assert set(report.loc[report["removed_by"] == "dependence", "feature"]) == {
         names[i] for i in dropped}
+
+
+class _KeepsAllInputs(BaseEstimator):
+    """A stand-in network that accepts missing values and keeps every input."""
+
+    def __init__(self, max_inputs=None, tolerance=None):
+        self.max_inputs = max_inputs
+        self.tolerance = tolerance
+
+    def fit(self, X, y):
+        n_features = np.asarray(X).shape[1]
+        self.support_ = np.ones(n_features, dtype=bool)
+        self.feature_importances_ = np.full(n_features, 1.0 / n_features)
+        return self
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True
+        return tags
+
+
+def test_missing_values_pass_to_a_network_that_accepts_them():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(100, 3))
+    X = np.c_[X, X[:, 0] - X[:, 2]]
+    X[3, 1] = X[7, 3] = np.nan
+    selector = NetworkInputSelector(_KeepsAllInputs()).fit(X, np.arange(100) % 2)
+    # The relation is found on the complete rows.
+    assert selector.get_support(indices=True).tolist() == [0, 1, 2]
+    assert selector.dependent_inputs_.tolist() == [3]
+    assert np.isnan(selector.transform(X)[3, 1])
+    X_before = X.copy()
+    NetworkInputSelector(_KeepsAllInputs(), drop_dependent=False).fit(X, np.arange(100) % 2)
+    assert np.array_equal(X, X_before, equal_nan=True)
 
 
 def test_given_estimator_keeps_its_own_prune_setting(friedman):
@@ -291,6 +325,7 @@ def test_bad_estimator_is_rejected(friedman):
     ({"max_inputs": 0}, "'max_inputs' parameter"),
     ({"n_networks": 0}, "'n_networks' parameter"),
     ({"tolerance": -1.0}, "'tolerance' parameter"),
+    ({"drop_dependent": "yes"}, "'drop_dependent' parameter"),
 ])
 def test_bad_parameters(friedman, params, match):
     X, y = friedman
