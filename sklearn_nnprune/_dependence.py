@@ -11,18 +11,16 @@ import math
 import numpy as np
 import scipy.linalg
 
-# The largest volume is found by trying every candidate basis while their number
-# times rank**3 (the work of their determinants) stays below this; beyond, by
-# maxvol exchanges. Determinants are taken in chunks of at most _CHUNK_ENTRIES
-# matrix entries (8 MB).
+# The largest volume is found by trying every candidate basis while there are at
+# most _EXHAUSTIVE_BASES of them and their number times rank**3 (the work of their
+# determinants) stays below _EXHAUSTIVE_WORK; beyond, by maxvol exchanges.
+# Determinants are taken in chunks of at most _CHUNK_ENTRIES matrix entries (8 MB).
+_EXHAUSTIVE_BASES = 100_000
 _EXHAUSTIVE_WORK = 2e8
 _CHUNK_ENTRIES = 2 ** 20
-# A swap must grow the basis volume by more than this factor; guards against
-# cycling on floating-point ties.
-_SWAP_GAIN = 1.0 + 1e-9
 
 
-def independent_columns(X, rtol):
+def independent_columns(X, rtol, resolution=np.finfo(np.float64).eps):
     """Split the columns of ``X`` into a most independent basis and the columns
     that are exact linear combinations of it.
 
@@ -34,6 +32,10 @@ def independent_columns(X, rtol):
     rtol : float
         A column is a combination of others when the residual of the best
         combination is at most ``rtol`` times the column's centred norm.
+    resolution : float, default=float64 eps
+        Relative precision of the values of ``X`` (the eps of the dtype they were
+        stored in): a column whose offset dwarfs its spread carries rounding error
+        of ``resolution * magnitude``, and ``rtol`` is widened to cover it.
 
     Returns
     -------
@@ -46,28 +48,29 @@ def independent_columns(X, rtol):
     Notes
     -----
     Centred columns are scaled to unit norm (a relation does not depend on units);
-    a column constant up to rounding error is dependent on nothing.
-    A QR factorization with column pivoting gives the rank ``r`` (pivots above
-    ``rtol``) and a first basis; its ``r x n_columns`` factor holds the
-    coordinates of every column in an orthonormal basis of their span. Which ``r``
-    columns to keep is not determined by the relations themselves; the basis of
-    largest volume is kept: the largest Gram determinant of the unit columns, the
-    most independent basis, as in D-optimal subset selection. The volume of a
-    basis S is ``|det B_S|`` for ``B_S`` the coordinates of its columns. When there
-    are few candidate bases (their number times ``r**3`` at most 2e8, e.g. every
-    choice of 10 columns out of 20), all are compared and the largest volume is
-    kept (the first in lexicographic order among equal volumes, so of two
-    duplicates the first column stays). Beyond, the exchange steps of the maxvol
-    algorithm (Goreinov et al., 2010) start from the pivoted QR basis: with
-    ``C = B_S^-1 B`` the coordinates of every column in the current basis, a
-    column j with ``|C_ij| > 1`` replaces basis column i and multiplies the volume
-    by ``|C_ij|``, until no entry exceeds 1 (a local maximum, within a factor of
-    the largest volume).
+    a column constant up to rounding error is dependent on nothing. A QR
+    factorization with column pivoting gives the rank ``r`` (pivots above the
+    tolerance) and a first basis; its ``r x n_columns`` factor holds the
+    coordinates of every column in an orthonormal basis of their span.
 
-    A relation that holds only because there are too few rows is not structural:
-    every relation is fitted on the even rows and must hold, to ``rtol``, on the
-    odd rows, and nothing is reported as dependent when it does not, or when a half
-    has no more rows than columns.
+    Which ``r`` columns to keep is not determined by the relations themselves; the
+    basis of largest volume is kept: the largest Gram determinant of the unit
+    columns, the most independent basis, as in D-optimal subset selection. The
+    volume of a basis S is ``|det B_S|`` for ``B_S`` the coordinates of its
+    columns. When there are few candidate bases (at most 1e5, and their number
+    times ``r**3`` at most 2e8, e.g. every choice of 10 columns out of 20), all are
+    compared and the largest volume is kept (the first in lexicographic order
+    among volumes equal to the tolerance, so of two duplicates the first column
+    stays). Beyond,
+    the exchange steps of the maxvol algorithm (Goreinov et al., 2010) start from
+    the pivoted QR basis: with ``C = B_S^-1 B`` the coordinates of every column in
+    the current basis, a column j with ``|C_ij| > 1`` replaces basis column i and
+    multiplies the volume by ``|C_ij|``, until no entry exceeds 1: a local
+    maximum, within a factor ``r**(r/2)`` of the largest volume.
+
+    A relation forced by too few rows (any ``n_samples - 1`` centred columns
+    span the data) is not structural: nothing is reported as dependent unless
+    the rows outnumber the columns twice over.
 
     References
     ----------
@@ -77,42 +80,40 @@ def independent_columns(X, rtol):
     """
     n_samples, n_columns = X.shape
     everything = np.arange(n_columns)
-    no_columns = np.zeros(0, dtype=int)
     if n_columns < 2 or n_samples // 2 <= n_columns:
-        return everything, no_columns
+        return everything, np.zeros(0, dtype=int)
     # Dividing by the magnitude first keeps the squares of huge or tiny values finite.
     magnitude = np.abs(X).max(axis=0)
     centred = X / np.where(magnitude > 0, magnitude, 1.0)
     centred -= centred.mean(axis=0)
     norms = np.linalg.norm(centred, axis=0)
     # Constant up to rounding error of its magnitude (the estimators' test).
-    constant = norms <= 10 * np.finfo(np.float64).eps * np.sqrt(n_samples)
+    rounding = resolution * np.sqrt(n_samples)
+    constant = norms <= 10 * rounding
     varying = np.flatnonzero(~constant)
     if not varying.size:  # never leave no column at all
         return everything[:1], everything[1:]
     unit = centred[:, varying] / norms[varying]
+    tolerance = max(rtol, 10 * rounding / norms[varying].min())
     r_factor, pivots = scipy.linalg.qr(unit, mode="r", pivoting=True, check_finite=False)
-    rank = int(np.sum(np.abs(np.diagonal(r_factor)) > rtol))
+    rank = int(np.sum(np.abs(np.diagonal(r_factor)) > tolerance))
     coordinates = np.empty((rank, varying.size))
     coordinates[:, pivots] = r_factor[:rank]
+    n_bases = math.comb(varying.size, rank)
     if rank == varying.size:
         chosen = np.arange(rank)
-    elif math.comb(varying.size, rank) * rank ** 3 <= _EXHAUSTIVE_WORK:
-        chosen = _largest_volume_subset(coordinates)
+    elif n_bases <= _EXHAUSTIVE_BASES and n_bases * rank ** 3 <= _EXHAUSTIVE_WORK:
+        chosen = _largest_volume_subset(coordinates, tolerance)
     else:
-        chosen = _dominant_subset(coordinates, np.sort(pivots[:rank]))
+        chosen = _dominant_subset(coordinates, np.sort(pivots[:rank]), tolerance)
     basis = np.sort(varying[chosen])
-    dependent_varying = np.setdiff1d(varying, basis)
-    if dependent_varying.size and not _holds_on_other_rows(
-            centred[:, basis] / norms[basis],
-            centred[:, dependent_varying] / norms[dependent_varying], rtol):
-        return everything, no_columns
     return basis, np.setdiff1d(everything, basis)
 
 
-def _largest_volume_subset(coordinates):
+def _largest_volume_subset(coordinates, tie):
     """The columns whose square submatrix has the largest absolute determinant;
-    the first in lexicographic order among equal ones (exact duplicates)."""
+    the first in lexicographic order among those within a relative ``tie`` of it
+    (duplicates, equal up to the rounding that ``tie`` allows for)."""
     rank, n_columns = coordinates.shape
     subsets = itertools.combinations(range(n_columns), rank)
     best, best_log_volume = None, -np.inf
@@ -120,33 +121,25 @@ def _largest_volume_subset(coordinates):
     while chunk := list(itertools.islice(subsets, chunk_size)):
         chunk = np.array(chunk)
         log_volumes = np.linalg.slogdet(np.moveaxis(coordinates[:, chunk], 1, 0))[1]
-        top = int(np.argmax(log_volumes))
-        # A strict gain: a later subset of equal volume does not replace an earlier one.
-        if log_volumes[top] > best_log_volume + 1e-12:
+        # Equal volumes (duplicates) differ by rounding: the first near-maximum
+        # wins, and a later chunk must beat it by more than rounding.
+        top = int(np.argmax(log_volumes >= log_volumes.max() - tie))
+        if log_volumes[top] > best_log_volume + tie:
             best, best_log_volume = chunk[top], log_volumes[top]
     return best
 
 
-def _dominant_subset(coordinates, chosen):
+def _dominant_subset(coordinates, chosen, tie):
     """Maxvol exchange from the basis ``chosen`` until no single swap grows the
-    volume (every coordinate in the basis at most 1 in magnitude)."""
+    volume by more than a relative ``tie`` (every coordinate in the basis at most
+    1 + tie in magnitude)."""
     chosen = chosen.copy()
-    # Each accepted swap multiplies the volume by more than _SWAP_GAIN, so the loop
+    # Each accepted swap multiplies the volume by more than 1 + tie, so the loop
     # ends; the bound only protects against a pathological floating-point case.
     for _ in range(10 * coordinates.shape[1]):
         in_basis = np.linalg.solve(coordinates[:, chosen], coordinates)
         position, column = np.unravel_index(np.argmax(np.abs(in_basis)), in_basis.shape)
-        if abs(in_basis[position, column]) <= _SWAP_GAIN:
+        if abs(in_basis[position, column]) <= 1.0 + tie:
             break
         chosen[position] = column
     return chosen
-
-
-def _holds_on_other_rows(basis_columns, dependent_columns, rtol):
-    """Whether the combinations fitted on the even rows reproduce the dependent
-    columns on the odd rows."""
-    coefficients = np.linalg.lstsq(basis_columns[0::2], dependent_columns[0::2],
-                                   rcond=None)[0]
-    odd = dependent_columns[1::2]
-    residual = np.linalg.norm(odd - basis_columns[1::2] @ coefficients, axis=0)
-    return bool(np.all(residual <= rtol * np.linalg.norm(odd, axis=0)))

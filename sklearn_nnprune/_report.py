@@ -161,21 +161,24 @@ def input_report(estimator, X, y):
 
         - ``feature``: the input's name (``x0, x1, ...`` without names);
         - ``sensitivity_sum``, ``sensitivity_max``: the first-order indicator
-          aggregated over the samples of X by sum and by max (0 for removed
-          inputs, which the network no longer sees);
+          aggregated over the samples of X by sum and by max (0 for inputs the
+          network removed, which it no longer sees; a selector's dependent
+          inputs are still in its network and keep theirs);
         - ``share``: ``sensitivity_sum`` divided by its total;
         - ``importance``: ``feature_importances_`` (measured at fit time);
         - ``rank``: 1 = kept, larger = removed earlier (as ``RFE.ranking_``);
         - ``kept``: whether the input is kept;
         - ``removed_at_step``: the ``step`` of ``pruning_history_`` whose removal
           took the input out (directly, or by the cascade after neurons or
-          synapses were cut); missing for kept inputs;
+          synapses were cut); missing for kept inputs and for a selector's
+          dependent inputs;
         - ``removed_by``: the kind of that step ("inputs", "neurons",
           "synapses"), or "dependence" for an input that a selector dropped as
           an exact linear combination of the selected ones
           (``NetworkInputSelector.dependent_inputs_``);
         - for a committee instead of the last two: ``votes``, the number of
-          networks that kept the input.
+          networks that kept the input (its dependent inputs are listed in
+          ``NetworkInputSelector.dependent_inputs_``).
 
     See Also
     --------

@@ -67,8 +67,11 @@ class NetworkInputSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
     drop_dependent : bool, default=True
         Drop the selected inputs that are exact linear combinations (plus a
         constant) of other selected inputs, keeping the most independent basis of
-        their span. They carry no information that the others do not, yet the
-        network may keep them (see Notes). Constant inputs count as dependent.
+        their span, and selected inputs that are constant. They carry no
+        information that the others do not, yet the network may keep them (see
+        Notes). With one network this happens after the network met
+        ``max_inputs``, so a dropped input leaves its place under the cap empty;
+        with a committee, before the cap is applied to the majority.
     random_state : int, RandomState instance or None, default=None
         Seed of the network (``n_networks=1``) or source of the networks' seeds.
         None with ``n_networks=1``: the network's own ``random_state`` is kept.
@@ -127,11 +130,15 @@ class NetworkInputSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
     network is pruned. Which inputs of a dependent group to keep is not
     determined by the data; the selector keeps the basis of largest volume, the
     subset whose standardized columns have the largest Gram determinant (the
-    most independent one, as in D-optimal subset selection), found by the
-    exchange steps of the maxvol algorithm from a pivoted QR factorization. A
-    relation counts when it reproduces the input to a relative residual of 1e-6,
-    fitted on half of the rows and confirmed on the other half; near-collinear
-    inputs are left to the network's criterion.
+    most independent one, as in D-optimal subset selection; of exact duplicates,
+    the first column). The rank comes from a pivoted QR factorization; the
+    largest volume is found by comparing every candidate basis when there are
+    few (e.g. every choice of 10 inputs out of 20), and otherwise approached by
+    the exchange steps of the maxvol algorithm (a local maximum). A relation
+    counts when it reproduces the input to a relative residual of 1e-6 (wider
+    for inputs whose offset dwarfs their spread, to cover the rounding of the
+    data's dtype), and only when the rows outnumber the selected inputs twice
+    over; near-collinear inputs are left to the network's criterion.
 
     References
     ----------
@@ -243,48 +250,60 @@ class NetworkInputSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
         self.estimators_ = networks
         self.votes_ = supports.sum(axis=0)
         self.feature_importances_ = importances.mean(axis=0)
+        X_complete = np.asarray(X_checked, dtype=np.float64)
+        # A network that accepts missing values: relations are sought on complete rows.
+        X_complete = X_complete[np.isfinite(X_complete).all(axis=1)]
+        resolution = (np.finfo(X_checked.dtype).eps if X_checked.dtype.kind == "f"
+                      else np.finfo(np.float64).eps)
+        dependent = np.zeros(0, dtype=int)
         if len(networks) == 1:
             self.support_ = supports[0].copy()
-            self.ranking_ = (_network_ranking(networks[0])
-                             if hasattr(networks[0], "pruning_history_")
-                             else self._vote_ranking(self.support_))
+            if self.drop_dependent:
+                # The network met the cap; what is dropped leaves it unfilled.
+                dependent = self._dependent(X_complete, self.support_, resolution)
+                self.support_[dependent] = False
+            ranking = (_network_ranking(networks[0])
+                       if hasattr(networks[0], "pruning_history_")
+                       else self._vote_ranking(supports[0]))
             self.estimator_ = networks[0]
         else:
-            self.support_ = self._committee_support()
-            self.ranking_ = self._vote_ranking(self.support_)
+            candidates = self.votes_ * 2 > self.n_networks
+            if not candidates.any():
+                candidates = self.votes_ == self.votes_.max()
+            if self.drop_dependent:
+                # Before the cap, so that no place under it goes to a copy.
+                dependent = self._dependent(X_complete, candidates, resolution)
+                candidates[dependent] = False
+            self.support_ = self._capped(candidates)
+            ranking = self._vote_ranking(self.support_ | np.isin(
+                np.arange(n_features), dependent))
             agreement = (supports == self.support_).sum(axis=1)
             self.estimator_ = networks[int(np.argmax(agreement))]
-        self.dependent_inputs_ = np.zeros(0, dtype=int)
-        if self.drop_dependent:
-            self._drop_dependent(X_checked)
-        return self
-
-    def _drop_dependent(self, X):
-        selected = np.flatnonzero(self.support_)
-        columns = np.asarray(X[:, selected], dtype=np.float64)
-        # A network that accepts missing values: relations are sought on complete rows.
-        columns = columns[np.isfinite(columns).all(axis=1)]
-        dependent = selected[independent_columns(columns, _DEPENDENT_RTOL)[1]]
-        if not dependent.size:
-            return
-        self.support_[dependent] = False
-        # Dropped after every pruning step: they rank just after the selection.
-        self.ranking_[self.ranking_ > 1] += dependent.size
+        # Dependent inputs are dropped after every removal: they rank just after
+        # the selection, by decreasing importance.
+        ranking[ranking > 1] += dependent.size
         by_importance = dependent[np.argsort(-self.feature_importances_[dependent],
                                              kind="stable")]
-        self.ranking_[by_importance] = np.arange(2, dependent.size + 2)
+        ranking[by_importance] = np.arange(2, dependent.size + 2)
+        self.ranking_ = ranking
         self.dependent_inputs_ = dependent
+        return self
 
-    def _committee_support(self):
-        n_features = self.votes_.shape[0]
-        # Most votes first; among equal votes, the more important input first.
+    @staticmethod
+    def _dependent(X, candidates, resolution):
+        """Indices of the ``candidates`` that are exact linear combinations of the
+        others (those ``independent_columns`` does not keep)."""
+        indices = np.flatnonzero(candidates)
+        return indices[independent_columns(X[:, indices], _DEPENDENT_RTOL, resolution)[1]]
+
+    def _capped(self, candidates):
+        """The committee's selection: the ``candidates`` with the most votes (the
+        more important first among equal votes), up to ``max_inputs``."""
+        n_features = candidates.shape[0]
         order = np.lexsort((-self.feature_importances_, -self.votes_))
-        majority = self.votes_ * 2 > self.n_networks
-        if not majority.any():
-            majority = self.votes_ == self.votes_.max()
         cap = (resolve_count(self.max_inputs, n_features) if self.max_inputs is not None
                else n_features)
-        chosen = [i for i in order if majority[i]][:cap]
+        chosen = [i for i in order if candidates[i]][:cap]
         support = np.zeros(n_features, dtype=bool)
         support[chosen] = True
         return support

@@ -54,18 +54,22 @@ def test_near_collinear_columns_kept():
     assert independent_columns(X, RTOL)[1].size == 0
 
 
-def test_relation_must_hold_on_the_other_rows():
-    A = gaussian(100, 2)
-    X = np.c_[A, A[:, 0] + A[:, 1]]
-    X[1::2, 2] += 1.0 * gaussian(50, 1, seed=2)[:, 0]  # holds on even rows only
-    assert independent_columns(X, RTOL)[1].size == 0
-    X[1::2, 2] = X[1::2, 0] + X[1::2, 1]
-    assert independent_columns(X, RTOL)[1].tolist() != []
-
-
 def test_too_few_rows_to_confirm_a_relation():
-    # 8 rows: any 4 columns are dependent after centring, which says nothing.
-    assert independent_columns(gaussian(8, 4), RTOL)[1].size == 0
+    # Six centred rows span at most five dimensions: six columns look dependent.
+    assert independent_columns(gaussian(6, 6), RTOL)[1].size == 0
+    A = gaussian(10, 3)
+    X = np.c_[A, A[:, 0]]
+    assert independent_columns(X[:9], RTOL)[1].size == 0  # 9 // 2 rows <= 4 columns
+    assert independent_columns(X, RTOL)[1].tolist() == [3]
+
+
+@pytest.mark.parametrize("copied", [0, 1, 2, 3])
+def test_of_two_duplicates_the_first_stays(copied):
+    rng = np.random.RandomState(copied)
+    for _ in range(50):
+        A = rng.normal(size=(60, 4))
+        X = np.c_[A, 3 * A[:, copied] - 7]
+        assert independent_columns(X, RTOL)[1].tolist() == [4]
 
 
 def test_every_column_constant_keeps_one():
@@ -78,27 +82,15 @@ def test_extreme_magnitudes():
     for scale in (1e200, 1e-200):
         X = np.c_[A, A[:, 0]] * scale
         basis, dependent = independent_columns(X, RTOL)
-        assert len(basis) == 2 and dependent.size == 1 and dependent[0] in (0, 2)
+        assert basis.tolist() == [0, 1] and dependent.tolist() == [2]
 
 
-def test_float32_relation_found():
+def test_float32_relation_found_despite_offsets():
     A = gaussian(200, 3).astype(np.float32)
-    X = np.c_[A, (A[:, 0] - 0.5 * A[:, 1]).astype(np.float32)]
-    assert independent_columns(X.astype(np.float64), RTOL)[1].size == 1
-
-
-def test_many_candidate_bases_use_maxvol_exchanges(monkeypatch):
-    import sklearn_nnprune._dependence as dependence
-
-    rng = np.random.RandomState(4)
-    sources = rng.normal(size=(300, 4))
-    X = np.c_[sources @ rng.uniform(-1, 1, size=(4, 4)), sources]
-    exhaustive, _ = independent_columns(X, RTOL)
-    monkeypatch.setattr(dependence, "_EXHAUSTIVE_WORK", 0)
-    basis, dependent = independent_columns(X, RTOL)
-    assert len(basis) == 4 and len(dependent) == 4
-    # A dominant basis: no single exchange grows its volume.
-    for i, j in itertools.product(basis, dependent):
-        swapped = sorted(set(basis) - {i} | {j})
-        assert log_volume(X, swapped) <= log_volume(X, list(basis)) + 1e-9
-    assert log_volume(X, list(basis)) <= log_volume(X, list(exhaustive)) + 1e-9
+    X = np.c_[A, A[:, 0] - 0.5 * A[:, 1]].astype(np.float32)
+    assert independent_columns(X.astype(np.float64), RTOL)[1].tolist() == [3]
+    # An offset of 100 on a unit spread: float32 rounds the relation to ~1e-5.
+    shifted = (X + np.float32(100)).astype(np.float64)
+    assert independent_columns(shifted, RTOL)[1].size == 0
+    found = independent_columns(shifted, RTOL, resolution=np.finfo(np.float32).eps)
+    assert found[1].tolist() == [3]

@@ -154,6 +154,22 @@ def test_sensitivity_of_a_committee_greys_unselected_inputs(data):
     assert sorted(notes) == sorted(f"not selected: kept by {sel.votes_[i]} of 3" for i in out)
 
 
+def test_sensitivity_names_a_selector_s_dependent_inputs(data):
+    X, y = data
+    X = X.assign(f0_copy=2 * X["f0"] + 1)
+    net = PrunedMLPRegressor(hidden_layer_sizes=(4,), max_iter=100, retrain_iter=20,
+                             prune=("inputs",), tolerance=None, random_state=0)
+    sel = NetworkInputSelector(net, max_inputs=6).fit(X, y)
+    display = SensitivityDisplay.from_estimator(sel)
+    notes = {display.labels_[len(display.labels_) - 1 - round(t.xy[1])]: t.get_text()
+             for t in display.annotations_}
+    dependent = [X.columns[i] for i in sel.dependent_inputs_]
+    assert dependent, "the network should keep both f0 and its copy"
+    for name in dependent:
+        assert notes[name] == "linear combination of selected inputs"
+    assert len(notes) == 8 - sel.support_.sum()
+
+
 def test_sensitivity_errors(data, reg):
     X, y = data
     with pytest.raises(ValueError, match="Pass both X and y"):

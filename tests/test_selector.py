@@ -156,6 +156,31 @@ def test_missing_values_pass_to_a_network_that_accepts_them():
     assert np.array_equal(X, X_before, equal_nan=True)
 
 
+def test_committee_cap_is_not_spent_on_copies():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(100, 3))
+    X = np.c_[X, X[:, 0]]
+    selector = NetworkInputSelector(_KeepsAllInputs(), n_networks=3, max_inputs=2,
+                                    random_state=0).fit(X, np.arange(100) % 2)
+    assert selector.votes_.tolist() == [3, 3, 3, 3]
+    assert selector.get_support(indices=True).tolist() == [0, 1]
+    assert selector.dependent_inputs_.tolist() == [3]
+    assert selector.ranking_.tolist() == [1, 1, 3, 2]
+
+
+def test_object_targets_with_a_non_number_are_labels():
+    from sklearn_nnprune._targets import holds_class_labels
+
+    def objects(*values):
+        return np.array(values, dtype=object)
+
+    assert holds_class_labels(objects(1.5, 2.5, True))
+    assert holds_class_labels(objects(1.5, None, 2.5))
+    assert holds_class_labels(objects(1.5, "2.5", 3.5))
+    assert not holds_class_labels(objects(1.5, 2.25, 3.125))
+    assert not holds_class_labels(objects(1, 2.5, np.float64(3.5)))
+
+
 def test_given_estimator_keeps_its_own_prune_setting(friedman):
     X, y = friedman
     sel = NetworkInputSelector(small_reg(), random_state=0).fit(X, y)

@@ -253,6 +253,9 @@ class SensitivityDisplay:
         For a committee: number of networks that keep each input.
     n_networks : int or None, default=None
         For a committee: number of networks.
+    dependent : ndarray of int or None, default=None
+        For a selector: inputs dropped as exact linear combinations of the
+        selected ones (``NetworkInputSelector.dependent_inputs_``).
     xlabel : str, default="importance"
         Label of the value axis.
     estimator_name : str or None, default=None
@@ -265,7 +268,8 @@ class SensitivityDisplay:
     labels_ : list of str
         Input names in the order drawn (top to bottom).
     annotations_ : list of matplotlib Text
-        "removed at step k" notes next to the removed inputs.
+        "removed at step k" notes next to the removed inputs ("linear combination
+        of selected inputs" next to a selector's dependent inputs).
     ax_ : matplotlib Axes
         Axes with the plot.
     figure_ : matplotlib Figure
@@ -291,8 +295,8 @@ class SensitivityDisplay:
     """
 
     def __init__(self, *, importances, feature_names, support, ranking=None,
-                 removed_at_step=None, votes=None, n_networks=None, xlabel="importance",
-                 estimator_name=None):
+                 removed_at_step=None, votes=None, n_networks=None, dependent=None,
+                 xlabel="importance", estimator_name=None):
         self.importances = importances
         self.feature_names = feature_names
         self.support = support
@@ -300,6 +304,7 @@ class SensitivityDisplay:
         self.removed_at_step = removed_at_step
         self.votes = votes
         self.n_networks = n_networks
+        self.dependent = dependent
         self.xlabel = xlabel
         self.estimator_name = estimator_name
 
@@ -356,6 +361,7 @@ class SensitivityDisplay:
                       removed_at_step=None if committee else _removal_steps(networks[0])[0],
                       votes=owner.votes_ if committee else None,
                       n_networks=len(networks) if committee else None,
+                      dependent=getattr(owner, "dependent_inputs_", None),
                       xlabel=xlabel, estimator_name=name or type(owner).__name__)
         return display.plot(ax=ax)
 
@@ -396,10 +402,13 @@ class SensitivityDisplay:
                 tick.set_color("grey")
         self.annotations_ = []
         steps = self.removed_at_step
+        dependent = set() if self.dependent is None else set(np.asarray(self.dependent).tolist())
         for pos, i in zip(positions, order):
             if support[i]:
                 continue
-            if self.votes is not None:
+            if i in dependent:
+                text = "linear combination of selected inputs"
+            elif self.votes is not None:
                 text = f"not selected: kept by {int(self.votes[i])} of {self.n_networks}"
             elif steps is None or steps[i] <= 0:
                 text = "removed"
