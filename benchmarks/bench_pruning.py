@@ -29,11 +29,15 @@
     estimator seeds ``random_state`` 0..N-1 (``--random-states N``), optionally
     with other parameters (``--set noise_tolerance=0 prune_step=0.25``): one seed
     is one draw of a chaotic path of accept/reject decisions.
+(e) (only when asked: ``--only e``) the same over the split: ``train_test_split``
+    seeds 0..N-1 (``--splits N``), estimator ``random_state=0``: one 143-row test
+    split is one draw too.
 
 Every fit is timed (wall clock). Usage::
 
     python benchmarks/bench_pruning.py [--torch-python /path/to/python]
-        [--only a b c d] [--seeds 10] [--friedman-seeds 5] [--random-states 8]
+        [--only a b c d e] [--seeds 10] [--friedman-seeds 5] [--random-states 8]
+        [--splits 10]
         [--set NAME=VALUE ...]
 """
 
@@ -129,10 +133,10 @@ def selection_benchmark(kind, seeds):
     return hits
 
 
-def _split(loader):
+def _split(loader, split_seed=0):
     X, y = loader(return_X_y=True)
-    X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_size=0.25, random_state=0,
-                                              stratify=y)
+    X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_size=0.25,
+                                              random_state=split_seed, stratify=y)
     scaler = StandardScaler().fit(X_tr)
     return scaler.transform(X_tr), y_tr, scaler.transform(X_te), y_te
 
@@ -227,20 +231,26 @@ def compression_benchmark(torch_python):
     return results
 
 
-def seed_study(random_states, **params):
-    """(d) the compression comparison of (c), ours only, over estimator seeds."""
-    print(f"\n(d) Compression over random_state {list(random_states)}: same split and "
-          f"settings as (c){', plus ' + str(params) if params else ''}")
+def seed_study(seeds, vary="estimator", **params):
+    """(d) the compression comparison of (c), ours only, over estimator seeds
+    (``vary="estimator"``, the split of (c)) or (e) over split seeds
+    (``vary="split"``: ``train_test_split(random_state=seed)``, estimator
+    ``random_state=0``)."""
+    what = ("random_state" if vary == "estimator"
+            else "train_test_split random_state (estimator random_state=0)")
+    print(f"\n({'d' if vary == 'estimator' else 'e'}) Compression over {what} "
+          f"{list(seeds)}: settings as (c){', plus ' + str(params) if params else ''}")
     print(f"  {'data':14s} {'seed':>4s} {'weights left':>13s} {'removed':>8s} {'inputs':>6s} "
           f"{'test acc':>8s} {'unpruned':>8s} {'diff':>6s}  both targets  time")
     for name, loader in (("digits", load_digits), ("breast_cancer", load_breast_cancer)):
-        X_tr, y_tr, X_te, y_te = _split(loader)
-        met = []
-        for seed in random_states:
+        met, diffs = [], []
+        for seed in seeds:
+            X_tr, y_tr, X_te, y_te = _split(loader, seed if vary == "split" else 0)
+            est_seed = seed if vary == "estimator" else 0
             unpruned = PrunedMLPClassifier(hidden_layer_sizes=(32,), prune=(),
-                                           random_state=seed).fit(X_tr, y_tr)
+                                           random_state=est_seed).fit(X_tr, y_tr)
             pruned, seconds = _fit(PrunedMLPClassifier(hidden_layer_sizes=(32,),
-                                                       random_state=seed, **params),
+                                                       random_state=est_seed, **params),
                                    X_tr, y_tr)
             total = sum(M.size for M in pruned.masks_)
             removed = 1 - pruned.n_synapses_ / total
@@ -248,12 +258,15 @@ def seed_study(random_states, **params):
             ok = ((pruned.n_synapses_ <= 23) if name == "breast_cancer"
                   else removed >= 0.90) and diff >= -0.01 - 1e-12
             met.append(ok)
+            diffs.append(100 * diff)
             print(f"  {name:14s} {seed:>4d} {pruned.n_synapses_:>5d} / {total:<5d} "
                   f"{_pct(removed):>8s} {pruned.n_inputs_:>6d} "
                   f"{_pct(pruned.score(X_te, y_te)):>8s} "
                   f"{_pct(unpruned.score(X_te, y_te)):>8s} {100 * diff:+6.1f}  "
                   f"{'yes' if ok else 'no':>12s}  {seconds:.1f} s")
-        print(f"  {name}: both targets on {sum(met)} of {len(met)} seeds")
+        print(f"  {name}: both targets on {sum(met)} of {len(met)} seeds; test accuracy "
+              f"difference {np.mean(diffs):+.2f} points on average (standard error "
+              f"{np.std(diffs, ddof=1) / np.sqrt(len(diffs)) if len(diffs) > 1 else 0:.2f})")
 
 
 def main():
@@ -261,12 +274,15 @@ def main():
     parser.add_argument("--torch-python", default=os.environ.get("NNPRUNE_TORCH_PYTHON"),
                         help="a Python interpreter with torch and numpy, for the peer "
                              "(default: $NNPRUNE_TORCH_PYTHON)")
-    parser.add_argument("--only", nargs="+", choices=["a", "b", "c", "d"],
+    parser.add_argument("--only", nargs="+", choices=["a", "b", "c", "d", "e"],
                         default=["a", "b", "c"])
     parser.add_argument("--random-states", type=int, default=8,
                         help="(d): estimator seeds 0..N-1 of the seed study")
+    parser.add_argument("--splits", type=int, default=10,
+                        help="(e): split seeds 0..N-1 of the split study")
     parser.add_argument("--set", nargs="*", default=[], metavar="NAME=VALUE",
-                        help="(d): estimator parameters to vary, e.g. noise_tolerance=0")
+                        help="(d), (e): estimator parameters to vary, e.g. "
+                             "noise_tolerance=0")
     parser.add_argument("--seeds", type=int, default=10)
     parser.add_argument("--friedman-seeds", type=int, default=5)
     args = parser.parse_args()
@@ -281,12 +297,14 @@ def main():
         selection_benchmark("regression", range(args.friedman_seeds))
     if "c" in args.only:
         compression_benchmark(args.torch_python)
+    params = {}
+    for item in args.set:
+        key, value = item.split("=", 1)
+        params[key] = ast.literal_eval(value)
     if "d" in args.only:
-        params = {}
-        for item in args.set:
-            key, value = item.split("=", 1)
-            params[key] = ast.literal_eval(value)
         seed_study(range(args.random_states), **params)
+    if "e" in args.only:
+        seed_study(range(args.splits), vary="split", **params)
     print(f"\ntotal {time.perf_counter() - start:.0f} s")
 
 
