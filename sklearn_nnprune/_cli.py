@@ -6,8 +6,10 @@ With no arguments it runs on the bundled US presidential elections data (the
 
 import argparse
 import contextlib
+import importlib.util
 import json
 import math
+import os
 import sys
 import warnings
 
@@ -166,6 +168,14 @@ def _run(args, out):
 
     from ._report import input_report
 
+    # Output problems are reported before the fit, not after it.
+    for path in (args.json_path, args.plot_path):
+        if path:
+            folder = os.path.dirname(os.path.abspath(path))
+            if not os.path.isdir(folder) or not os.access(folder, os.W_OK):
+                raise _UserError(f"cannot write {path}: {folder} is not a writable folder")
+    if args.plot_path and importlib.util.find_spec("matplotlib") is None:
+        raise _UserError("--plot needs matplotlib: pip install 'sklearn-nnprune[plot]'")
     if args.data is None:
         if args.target is not None:
             raise _UserError("--target needs --data FILE.csv")
@@ -176,6 +186,15 @@ def _run(args, out):
         raise _UserError(f"--max-inputs must be between 1 and the number of inputs "
                          f"({X.shape[1]}), got {args.max_inputs}")
     estimator = _build_estimator(args, task, len(X))
+    if task == "classification" and estimator.cv is not None:
+        counts = pd.Series(y).value_counts()
+        if counts.min() < estimator.cv:
+            advice = ("it was read as class labels; if it holds numbers, use --task "
+                      "regression" if args.data is not None and args.task == "auto"
+                      else "drop its rarest classes or add rows")
+            raise _UserError(
+                f"class {counts.index[-1]!r} of the target has {counts.min()} rows; the "
+                f"cross-validated criterion needs {estimator.cv} of every class: {advice}")
     print(f"nnprune: {task} on {source}: {X.shape[0]} rows, {X.shape[1]} inputs",
           file=out)
     for note in notes:

@@ -24,7 +24,8 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._estimators import PrunedMLPClassifier, PrunedMLPRegressor, _mean_and_scale
+from ._estimators import (PrunedMLPClassifier, PrunedMLPRegressor, _mean_and_scale,
+                          _numeric_target)
 from ._model_selection import paired_drop_within_noise
 
 # How many attempts (member fits) the search may spend per requested member when
@@ -283,8 +284,9 @@ class MinimalNetworkCommittee(MetaEstimatorMixin, BaseEstimator):
         regression = self._is_regression()
         self._vote_rule()
         X, y = validate_data(self, X, y, dtype=np.float64, ensure_min_samples=2,
-                             multi_output=regression, y_numeric=regression)
+                             multi_output=regression)
         if regression:
+            y = _numeric_target(y, f"{type(self).__name__} with a regressor")
             Y = y.reshape(-1, 1) if y.ndim == 1 else y
             self._y_scale = _mean_and_scale(Y)[1]
         else:

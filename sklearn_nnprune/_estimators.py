@@ -8,12 +8,14 @@ backward passes), ``_solvers`` (training), ``_sensitivity`` (indicators) and
 
 import numbers
 import time
+import warnings
 from collections import deque
 from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, _fit_context
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import KFold, StratifiedKFold, train_test_split
 from sklearn.utils import assert_all_finite, check_random_state
 from threadpoolctl import ThreadpoolController
@@ -239,9 +241,13 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
             classifier = self._is_classifier_task()
             smallest = np.bincount(y).min() if classifier else n_samples
             if smallest < self.cv:
+                advice = ("Lower cv or set cv=None (for a NetworkInputSelector or "
+                          "MinimalNetworkCommittee: on its estimator)")
+                if classifier:
+                    advice += ", or use PrunedMLPRegressor if y holds numbers, not labels"
                 raise ValueError(f"cv={self.cv} folds need at least {self.cv} samples"
                                  f"{' of every class' if classifier else ''}; the "
-                                 f"smallest count is {smallest}. Lower cv or set cv=None.")
+                                 f"smallest count is {smallest}. {advice}.")
         self._check_transparency(hidden)
         return hidden, prune
 
@@ -380,13 +386,12 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
 
         layer_sizes = (n_features,) + hidden + (Y.shape[1],)
         init = self._initialize(layer_sizes, rng)
-        nets = []
+        nets, converged = [], True
         for fold in folds:
             coefs, intercepts, info = self._train(fold.X, fold.Y, *init, self.max_iter, rng)
             nets.append(_Net(coefs, intercepts, init[2], info["snapshots"]))
-        self.n_iter_ = info["n_iter"]
-        self.loss_curve_ = info["loss_curve"]
-        self.loss_ = info["loss"]
+            converged &= info["converged"]
+        self._set_training_record(info)
         state = _State(nets)
         baseline = self._criterion_contributions(state, folds)
         self.baseline_score_ = float(baseline.sum())
@@ -428,9 +433,21 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
                                                   final.frozen, final.steps)
             final = _Net(coefs, intercepts, final.masks, info["snapshots"], final.frozen,
                          final.steps)
+            self._set_training_record(info)
+            converged &= info["converged"]
+        if not converged:
+            warnings.warn(f"{type(self).__name__}: the {self.solver} solver reached "
+                          f"max_iter={self.max_iter} iterations before the loss converged "
+                          "(the first training, or the final one on all the data); raise "
+                          "max_iter.", ConvergenceWarning)
         self._set_fitted(final, Xs, Y)
         self._set_transparent_fitted(final, X)
         return self
+
+    def _set_training_record(self, info):
+        self.n_iter_ = info["n_iter"]
+        self.loss_curve_ = info["loss_curve"]
+        self.loss_ = info["loss"]
 
     # ---------------------------------------------------------- pruning loop
     def _reach_caps(self, kind, state, ctx):
@@ -779,6 +796,26 @@ def _reads_as_number(value):
     return True
 
 
+def _numeric_target(y, owner):
+    """``y`` as finite float64 numbers, or a ValueError naming what it holds.
+
+    Numbers, or text and objects that read as numbers; not dates or labels.
+    """
+    problem = None
+    if y.dtype.kind not in "biufUSO":
+        problem = f"dtype {y.dtype}"
+    else:
+        try:
+            y = y.astype(np.float64)
+        except (TypeError, ValueError):
+            example = next(v for v in y.flat if not _reads_as_number(v))
+            problem = f"values such as {str(example)!r}"
+    if problem is not None:
+        raise ValueError(f"{owner} needs a numeric target; y has {problem}.")
+    assert_all_finite(y, input_name="y")
+    return y
+
+
 def _mean_and_scale(A):
     """Column means and standard deviations for standardizing ``A``.
 
@@ -976,11 +1013,14 @@ class PrunedMLPClassifier(ClassifierMixin, _BasePrunedMLP):
         synapses in "removed" were fixed to their levels; kind "binarize": the
         neuron in "removed" was made a threshold neuron.
     n_iter_ : int
-        Iterations of the first training.
+        Iterations of the training of the returned network: its final training
+        on all the data after pruning (warm-started from the pruned weights) when
+        the structure was chosen on folds or a validation split, else its only
+        training.
     loss_curve_ : list of float
-        Loss after each iteration of the first training.
+        Loss after each iteration of that training.
     loss_ : float
-        Final loss of the first training.
+        Final loss of that training.
 
     See Also
     --------
@@ -1233,11 +1273,14 @@ class PrunedMLPRegressor(RegressorMixin, _BasePrunedMLP):
     pruning_history_ : list of dict
         One entry per attempted pruning step.
     n_iter_ : int
-        Iterations of the first training.
+        Iterations of the training of the returned network: its final training
+        on all the data after pruning (warm-started from the pruned weights) when
+        the structure was chosen on folds or a validation split, else its only
+        training.
     loss_curve_ : list of float
-        Loss along the first training.
+        Loss after each iteration of that training.
     loss_ : float
-        Final loss of the first training.
+        Final loss of that training.
 
     See Also
     --------
@@ -1312,20 +1355,7 @@ class PrunedMLPRegressor(RegressorMixin, _BasePrunedMLP):
         """
         X, y = validate_data(self, X, y, dtype=np.float64, multi_output=True,
                              y_numeric=False, ensure_min_samples=2)
-        # Numbers, or text and objects that read as numbers; not dates or labels.
-        problem = None
-        if y.dtype.kind not in "biufUSO":
-            problem = f"dtype {y.dtype}"
-        else:
-            try:
-                y = y.astype(np.float64)
-            except (TypeError, ValueError):
-                example = next(v for v in y.flat if not _reads_as_number(v))
-                problem = f"values such as {str(example)!r}"
-        if problem is not None:
-            raise ValueError(f"{type(self).__name__} needs a numeric target; y has "
-                             f"{problem}.")
-        assert_all_finite(y, input_name="y")
+        y = _numeric_target(y, type(self).__name__)
         Y = y.reshape(-1, 1) if y.ndim == 1 else y
         self._n_outputs = Y.shape[1]
         self._y_1d = y.ndim == 1

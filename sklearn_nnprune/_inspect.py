@@ -4,6 +4,7 @@ import numpy as np
 from sklearn.utils._param_validation import StrOptions, validate_params
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
+from ._estimators import _BasePrunedMLP
 from ._sensitivity import average_sensitivities
 
 
@@ -104,10 +105,11 @@ def sensitivity_indicators(estimator, X, y, *, kind="inputs", indicator="sum",
     >>> int(s.argmax()) in (0, 1)
     True
     """
-    if not hasattr(estimator, "_state") or not hasattr(estimator, "coefs_"):
-        check_is_fitted(estimator, "coefs_")
+    if not isinstance(estimator, _BasePrunedMLP):
+        hint = (" A selector's or committee's networks are its estimator_ / "
+                "estimators_." if hasattr(estimator, "estimators_") else "")
         raise TypeError("estimator must be a fitted PrunedMLPClassifier or "
-                        f"PrunedMLPRegressor, got {type(estimator).__name__}.")
+                        f"PrunedMLPRegressor, got {type(estimator).__name__}.{hint}")
     check_is_fitted(estimator)
     X = validate_data(estimator, X, reset=False, dtype=np.float64)
     Y = _coded_targets(estimator, X, y)

@@ -98,6 +98,10 @@ def fewest_within_noise(param_name="max_inputs", n_se=1.0, *, n_features=None,
         stds = np.asarray(cv_results[f"std_test_{metric}"], dtype=float)
         n_splits = sum(1 for k in cv_results if k.startswith("split")
                        and k.endswith(f"_test_{metric}"))
+        if np.isnan(means).all():
+            raise ValueError(f"every candidate's mean_test_{metric} is NaN: all fits "
+                             "failed or scored NaN (see GridSearchCV's error_score and "
+                             "its FitFailedWarning).")
         best = int(np.nanargmax(means))
         threshold = means[best] - n_se * stds[best] / np.sqrt(max(n_splits, 1))
         # "params" keeps the grid's own values: the param_ column of a grid mixing

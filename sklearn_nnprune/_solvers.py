@@ -308,7 +308,8 @@ def fit_lbfgs(X, Y, coefs, intercepts, masks, *, alpha, hidden_activation,
     array per hidden layer) marks threshold neurons (see ``_network.forward``).
 
     Returns ``(coefs, intercepts, info)``; ``info`` holds ``n_iter``, ``loss``,
-    ``loss_curve`` and ``snapshots`` (list of (coefs, intercepts)).
+    ``loss_curve``, ``snapshots`` (list of (coefs, intercepts)) and ``converged``
+    (False when the iteration limit ended the training).
     """
     packer = _Packer(masks, frozen, coefs, intercepts)
     history = deque(maxlen=max(int(n_snapshots), 1))
@@ -335,7 +336,7 @@ def fit_lbfgs(X, Y, coefs, intercepts, masks, *, alpha, hidden_activation,
     theta0 = packer.pack(coefs, intercepts)
     if max_iter <= 0 or theta0.size == 0:
         history.append(theta0)
-        res_x, n_iter = theta0, 0
+        res_x, n_iter, converged = theta0, 0, theta0.size == 0
         loss_curve.append(float(fun(theta0)[0]))
     else:
         res = scipy.optimize.minimize(
@@ -344,6 +345,9 @@ def fit_lbfgs(X, Y, coefs, intercepts, masks, *, alpha, hidden_activation,
                      "ftol": 1e-12},
         )
         res_x, n_iter = res.x, int(res.nit)
+        # Status 1 is L-BFGS-B's iteration (or evaluation) limit; the others end at
+        # the gradient or loss tolerance, or at the precision of the line search.
+        converged = res.status != 1
         if not history or not np.array_equal(history[-1], res_x):
             history.append(res_x.copy())
         if not loss_curve:
@@ -351,7 +355,8 @@ def fit_lbfgs(X, Y, coefs, intercepts, masks, *, alpha, hidden_activation,
     coefs, intercepts = _copies(*packer.unpack(res_x))
     snapshots = [_copies(*packer.unpack(x)) for x in history]
     return coefs, intercepts, {"n_iter": n_iter, "loss": loss_curve[-1],
-                               "loss_curve": loss_curve, "snapshots": snapshots}
+                               "loss_curve": loss_curve, "snapshots": snapshots,
+                               "converged": converged}
 
 
 def _copies(coefs, intercepts):
@@ -399,6 +404,7 @@ def fit_adam(X, Y, coefs, intercepts, masks, *, alpha, hidden_activation,
     history = deque(maxlen=max(int(n_snapshots), 1))
     loss_curve = []
     best_loss, no_improvement, t, n_iter = np.inf, 0, 0, 0
+    converged = False
     for epoch in range(int(max_iter)):
         order = random_state.permutation(n)
         epoch_loss = 0.0
@@ -437,9 +443,11 @@ def fit_adam(X, Y, coefs, intercepts, masks, *, alpha, hidden_activation,
             no_improvement = 0
         best_loss = min(best_loss, epoch_loss)
         if no_improvement > n_iter_no_change:
+            converged = True
             break
     if not history:
         history.append(_copies(coefs, intercepts))
     coefs, intercepts = _copies(coefs, intercepts)
     return coefs, intercepts, {"n_iter": n_iter, "loss": loss_curve[-1] if loss_curve else np.nan,
-                               "loss_curve": loss_curve, "snapshots": list(history)}
+                               "loss_curve": loss_curve, "snapshots": list(history),
+                               "converged": converged}

@@ -101,6 +101,8 @@ def test_user_csv_regression(tmp_path, capsys):
     ("a,b\n1,2\n", ["--target", "b"], "too few"),
     ("a,b\n", ["--target", "b"], "no data rows"),
     ("a,b\n1,2\n3,4\n5,6\n7,8\n", [], "needs --target"),
+    (None, ["--json", "/nonexistent/dir/out.json"], "is not a writable folder"),
+    (None, ["--plot", "/nonexistent/dir/out.png"], "is not a writable folder"),
 ])
 def test_clear_errors_without_traceback(tmp_path, capsys, make, args, message):
     if make is not None:
@@ -111,6 +113,22 @@ def test_clear_errors_without_traceback(tmp_path, capsys, make, args, message):
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
     assert len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("task, message", [
+    ([], "read as class labels; if it holds numbers, use --task regression"),
+    (["--task", "classification"], "drop its rarest classes or add rows"),
+])
+def test_rare_integer_class_explained(tmp_path, capsys, task, message):
+    rng = np.random.RandomState(0)
+    df = pd.DataFrame({"a": rng.normal(size=120)})
+    df["y"] = np.round(2 * df.a).astype(int)  # few rows at the ends
+    path = tmp_path / "ints.csv"
+    df.to_csv(path, index=False)
+    assert main(["--data", str(path), "--target", "y", "--quiet"] + task) == 2
+    err = capsys.readouterr().err
+    assert "the cross-validated criterion needs 3 of every class" in err
+    assert message in err and len(err.strip().splitlines()) == 1
 
 
 def test_module_entry_point_help():

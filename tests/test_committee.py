@@ -330,6 +330,12 @@ def test_bad_data(clf_data, committee):
         small.fit(X_nan, y)
     with pytest.raises(ValueError, match="inconsistent numbers of samples"):
         small.fit(X, y[:-1])
+    regression = MinimalNetworkCommittee(estimator=_member(PrunedMLPRegressor), n_networks=1)
+    with pytest.raises(ValueError, match="with a regressor needs a numeric target; y has "
+                                         "values such as 'a'"):
+        regression.fit(X, np.where(y == 1, "a", "b"))
+    with pytest.raises(ValueError, match="y contains NaN"):
+        regression.fit(X, np.where(y == 1, np.nan, 1.0))
     with pytest.raises(ValueError, match="features"):
         committee.predict(X[:, :3])
     with pytest.raises(NotFittedError):

@@ -96,6 +96,34 @@ def test_adam_same_random_state_same_network(clf_data):
         assert np.array_equal(Wa, Wb)
 
 
+@pytest.mark.parametrize("solver", ["lbfgs", "adam"])
+def test_convergence_warning_when_max_iter_ends_the_training(clf_data, solver):
+    from sklearn.exceptions import ConvergenceWarning
+    X, y = clf_data
+    kw = dict(hidden_layer_sizes=(4,), solver=solver, prune=(), random_state=0)
+    with pytest.warns(ConvergenceWarning, match=f"the {solver} solver reached max_iter=3"):
+        PrunedMLPClassifier(max_iter=3, **kw).fit(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        PrunedMLPClassifier(max_iter=2000, **kw).fit(X, y)
+
+
+def test_training_record_describes_the_returned_network(clf_data):
+    from sklearn_nnprune._network import loss_and_gradients
+    X, y = clf_data
+    clf = PrunedMLPClassifier(hidden_layer_sizes=(4,), retrain_iter=10,
+                              random_state=0).fit(X, y)
+    assert clf.pruning_history_ and clf.cv == 3
+    Xs = (X - clf._x_mean) / clf._x_scale
+    net = clf._state
+    loss = loss_and_gradients(Xs, y.reshape(-1, 1).astype(float), net.coefs,
+                              net.intercepts, net.masks, clf.alpha, clf.activation,
+                              "logistic")[0]
+    # The final training on all the data, not a fold network's first training.
+    assert clf.loss_ == pytest.approx(loss, rel=1e-9)
+    assert clf.loss_curve_[-1] == clf.loss_ and clf.n_iter_ <= clf.max_iter
+
+
 def test_adam_n_iter_no_change(clf_data):
     X, y = clf_data
     kw = dict(FAST, solver="adam", max_iter=200, prune=(), random_state=0, tol=1e-2)
@@ -483,6 +511,9 @@ def test_fewest_within_noise_counts_fractions_and_metrics():
     assert fewest_within_noise(metric="accuracy")(multi) == 1
     with pytest.raises(KeyError, match=r"no metric 'score'; it has \['accuracy'\]"):
         fewest_within_noise()(multi)
+    with pytest.raises(ValueError, match="every candidate's mean_test_score is NaN"):
+        fewest_within_noise()(_cv_results([2, 4], [np.nan, np.nan]))
+    assert fewest_within_noise()(_cv_results([2, 4], [np.nan, 0.9])) == 1
     with pytest.raises(ValueError, match="n_features"):
         fewest_within_noise(n_features=0)
     with pytest.raises(ValueError, match="metric"):
@@ -529,6 +560,14 @@ def test_sensitivity_indicators_bad_input(fitted_clf, clf_data):
     from sklearn.exceptions import NotFittedError
     with pytest.raises(NotFittedError):
         sensitivity_indicators(PrunedMLPClassifier(), X, y)
+    from sklearn.linear_model import LogisticRegression
+    with pytest.raises(TypeError, match="got LogisticRegression"):
+        sensitivity_indicators(LogisticRegression().fit(X, y), X, y)
+    from sklearn_nnprune import NetworkInputSelector
+    selector = NetworkInputSelector(PrunedMLPClassifier(hidden_layer_sizes=(3,), max_iter=30,
+                                                        prune=(), random_state=0)).fit(X, y)
+    with pytest.raises(TypeError, match="networks are its estimator_"):
+        sensitivity_indicators(selector, X, y)
 
 
 # ----------------------------------------------------------------- bad input
