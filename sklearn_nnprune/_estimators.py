@@ -25,8 +25,8 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._network import count_structure, forward, predict_output
 from ._model_selection import paired_drop_within_noise
-from ._pruning import (cascade, is_viable, remove_inputs, remove_neurons,
-                       remove_synapses, resolve_count)
+from ._pruning import (apply_merge_plan, cascade, is_viable, merge_duplicate_neurons,
+                       remove_inputs, remove_neurons, remove_synapses, resolve_count)
 from ._sensitivity import average_sensitivities
 from ._solvers import fit_adam, fit_lbfgs
 from ._transparent import _TransparentMixin
@@ -38,6 +38,10 @@ _SINGLE_TRIES = 3
 # Probabilities are floored before the log, at machine epsilon as in scikit-learn's
 # log_loss.
 _PROBA_FLOOR = np.finfo(np.float64).eps
+# Hidden neurons whose incoming weights and bias agree to this relative distance
+# (or are opposite, for a mirror image) are merged in the returned network; the
+# copies that training leaves agree to 1e-9 or better.
+_DUPLICATE_RTOL = 1e-6
 # Samples x weights above which a fit (and L-BFGS-B) uses multithreaded BLAS.
 _THREADED_WORK = 2 ** 24
 _count_or_fraction = [Interval(Integral, 1, None, closed="left"),
@@ -440,9 +444,32 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
                           f"max_iter={self.max_iter} iterations before the loss converged "
                           "(the first training, or the final one on all the data); raise "
                           "max_iter.", ConvergenceWarning)
+        if simplify and "neurons" in kinds and final.frozen is None and final.steps is None:
+            final = self._merge_duplicates(final)
         self._set_fitted(final, Xs, Y)
         self._set_transparent_fitted(final, X)
         return self
+
+    def _merge_duplicates(self, net):
+        """The returned network with its duplicate hidden neurons merged.
+
+        Under the L2 penalty a signal carried by k equal neurons costs less than by
+        one (each carries 1/k of the outgoing weight), so training leaves exact
+        copies that no single removal can take out without a loss, and the
+        criterion keeps them. Merging them leaves the function unchanged (to
+        ``_DUPLICATE_RTOL``); it is recorded as a step of kind "merge".
+        """
+        coefs, intercepts, masks, plan = merge_duplicate_neurons(
+            net.coefs, net.intercepts, net.masks, self.activation, _DUPLICATE_RTOL)
+        if not plan:
+            return net
+        coefs, intercepts, masks = cascade(coefs, intercepts, masks, self.activation)
+        # The other points of the trajectory (for the indicators) merge alike.
+        snapshots = [cascade(*apply_merge_plan(c, b, net.masks, plan, self.activation),
+                             self.activation)[:2] for c, b in net.snapshots]
+        keys = [(layer, int(j)) for layer, _, merged, _ in plan for j in merged]
+        self._record("merge", keys, True, False, self.score_, masks)
+        return _Net(coefs, intercepts, masks, snapshots)
 
     def _set_training_record(self, info):
         self.n_iter_ = info["n_iter"]
@@ -602,7 +629,7 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
         names = getattr(self, "feature_names_in_", None)
         if kind == "inputs":
             return str(names[key]) if names is not None else f"x{key}"
-        if kind in ("neurons", "binarize"):
+        if kind in ("neurons", "binarize", "merge"):
             return f"h{key[0]}[{key[1]}]"
         layer, i, j = key
         src = (str(names[i]) if names is not None else f"x{i}") if layer == 0 \
@@ -1011,7 +1038,12 @@ class PrunedMLPClassifier(ClassifierMixin, _BasePrunedMLP):
         One entry per attempted step: step, kind, removed, n_removed, accepted,
         forced, score, n_inputs, n_neurons, n_synapses. Kind "levels": the
         synapses in "removed" were fixed to their levels; kind "binarize": the
-        neuron in "removed" was made a threshold neuron.
+        neuron in "removed" was made a threshold neuron; kind "merge" (last, when
+        neurons are pruned and the network has neither levels nor thresholds):
+        the neurons in "removed" duplicated others of their layer (same incoming
+        weights and bias, or their negatives for a mirror image) and were merged
+        into them in the returned network, which computes the same function (the
+        score is repeated).
     n_iter_ : int
         Iterations of the training of the returned network: its final training
         on all the data after pruning (warm-started from the pruned weights) when
@@ -1271,7 +1303,8 @@ class PrunedMLPRegressor(RegressorMixin, _BasePrunedMLP):
     baseline_score_, score_ : float
         R^2 on the criterion data before and after pruning.
     pruning_history_ : list of dict
-        One entry per attempted pruning step.
+        One entry per attempted pruning step (see PrunedMLPClassifier; kind
+        "merge": duplicate hidden neurons merged in the returned network).
     n_iter_ : int
         Iterations of the training of the returned network: its final training
         on all the data after pruning (warm-started from the pruned weights) when

@@ -7,6 +7,11 @@ Arrays and masks in, new arrays and masks out; the inputs are never modified.
 - a hidden neuron is replaced by its reference output: ``a_j* * w_jk`` is folded
   into the next layer's biases and its incoming and outgoing synapses are masked;
 - a synapse is set to 0 and masked;
+- a hidden neuron that computes the same signal as another (or, for an activation
+  with ``f(-z) = c - f(z)``, its mirror image) is merged into it: its outgoing
+  weights are added to the other's (subtracted, with ``c`` times them folded into
+  the next biases, for a mirror image) and it is cut out, which leaves the
+  function unchanged (``merge_duplicate_neurons``);
 - the cascade then removes what the removal left dangling: a neuron with no
   incoming synapse is a constant (folded like a removed neuron), a neuron with no
   outgoing synapse is dropped, and an input with no outgoing synapse is gone.
@@ -73,6 +78,84 @@ def remove_synapses(coefs, intercepts, masks, synapses):
     for W, M, cut in zip(coefs, masks, synapses):
         W[cut] = 0.0
         M[cut] = False
+    return coefs, intercepts, masks
+
+
+# c in f(-z) = c - f(z), for the activations whose mirror image neurons merge.
+_MIRROR_OFFSET = {"tanh": 0.0, "rational": 0.0, "identity": 0.0, "logistic": 1.0}
+
+
+def merge_duplicate_neurons(coefs, intercepts, masks, hidden_activation, rtol):
+    """Merge the hidden neurons that duplicate another neuron of their layer.
+
+    Neuron b duplicates neuron a < b when both have the same incoming synapses and
+    ``||v_b - s v_a|| <= rtol max(||v_a||, ||v_b||)``, with ``v`` a neuron's
+    incoming weights and bias and ``s = 1``, or ``s = -1`` (a mirror image) for
+    tanh, rational, identity and logistic. Layers are merged in order, so that
+    neurons of the next layer that become duplicates are merged too.
+
+    Returns
+    -------
+    coefs, intercepts, masks : lists of ndarray
+        The merged network (new arrays).
+    plan : list of (layer, kept, merged, signs)
+        Per hidden layer (1-based) with merges: neuron ``merged[i]`` went into
+        ``kept[i]`` with sign ``signs[i]``; :func:`apply_merge_plan` applies the
+        same merges to another point of the training trajectory.
+    """
+    coefs, intercepts, masks = copy_network(coefs, intercepts, masks)
+    mirror = hidden_activation in _MIRROR_OFFSET
+    plan = []
+    for layer in range(1, len(coefs)):
+        M_in = masks[layer - 1]
+        alive = np.flatnonzero(M_in.any(axis=0) & masks[layer].any(axis=1))
+        if alive.size < 2:
+            continue
+        V = np.vstack([coefs[layer - 1][:, alive], intercepts[layer - 1][alive]])
+        norms2 = np.einsum("ij,ij->j", V, V)
+        gram = V.T @ V
+        # Squared distances from the Gram matrix: rounding is ~eps of the squared
+        # norms, far below rtol**2 of them.
+        bound = rtol ** 2 * np.maximum(norms2[:, None], norms2[None, :])
+        total = norms2[:, None] + norms2[None, :]
+        same = total - 2 * gram <= bound
+        opposite = (total + 2 * gram <= bound) if mirror else np.zeros_like(same)
+        pattern = M_in[:, alive].astype(np.int64)
+        overlap = pattern.T @ pattern
+        counts = pattern.sum(axis=0)
+        same_synapses = (overlap == counts[:, None]) & (overlap == counts[None, :])
+        match = (same | opposite) & same_synapses & (norms2[:, None] > 0)
+        # Each neuron goes into the first neuron it matches, if that one stays.
+        first = np.argmax(match, axis=0)
+        merged = np.flatnonzero(match.any(axis=0) & (first < np.arange(alive.size))
+                                & (first[first] == first))
+        if not merged.size:
+            continue
+        kept = first[merged]
+        signs = np.where(same[kept, merged], 1.0, -1.0)
+        step = (layer, alive[kept], alive[merged], signs)
+        coefs, intercepts, masks = apply_merge_plan(coefs, intercepts, masks, [step],
+                                                    hidden_activation)
+        plan.append(step)
+    return coefs, intercepts, masks, plan
+
+
+def apply_merge_plan(coefs, intercepts, masks, plan, hidden_activation):
+    """Merge neurons as ``plan`` (from :func:`merge_duplicate_neurons`) says."""
+    coefs, intercepts, masks = copy_network(coefs, intercepts, masks)
+    offset = _MIRROR_OFFSET.get(hidden_activation, 0.0)
+    for layer, kept, merged, signs in plan:
+        W_out, M_out = coefs[layer], masks[layer]
+        outgoing = W_out[merged].copy()
+        np.add.at(W_out, kept, signs[:, None] * outgoing)
+        # A mirror image outputs c - f(z): c times its weights goes to the biases.
+        intercepts[layer] += offset * ((signs < 0) @ outgoing)
+        np.logical_or.at(M_out, kept, M_out[merged])
+        W_out[merged] = 0.0
+        M_out[merged] = False
+        coefs[layer - 1][:, merged] = 0.0
+        masks[layer - 1][:, merged] = False
+        intercepts[layer - 1][merged] = 0.0
     return coefs, intercepts, masks
 
 

@@ -50,7 +50,7 @@ def _remove_by_name(masks, kind, name, input_index):
         i = input_index[name]
         masks[0][i] = False
         return i
-    if kind == "neurons":
+    if kind in ("neurons", "merge"):
         layer, j = (int(g) for g in _NEURON.match(name).groups())
         masks[layer - 1][:, j] = False
         masks[layer][j] = False

@@ -692,3 +692,54 @@ def test_bad_parameters(clf_data, params, match):
 def test_clone_keeps_parameters():
     est = PrunedMLPRegressor(max_inputs=3, prune=("inputs",), tolerance=None)
     assert clone(est).get_params() == est.get_params()
+
+
+# ------------------------------------------------------- duplicate neurons
+def _linear_task():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(300, 5))
+    return X, (X[:, 0] + X[:, 1] > 0).astype(int)
+
+
+def test_duplicate_neurons_merged_without_changing_predictions(monkeypatch):
+    from sklearn_nnprune import export_text
+    from sklearn_nnprune._estimators import _BasePrunedMLP
+    X, y = _linear_task()
+    params = dict(hidden_layer_sizes=(8,), random_state=0)
+    merged = PrunedMLPClassifier(**params).fit(X, y)
+    last = merged.pruning_history_[-1]
+    assert last["kind"] == "merge" and last["accepted"] and last["n_removed"] >= 1
+    assert last["n_neurons"] == merged.n_neurons_ == 1
+    assert merged.pruning_report()["kind"].iloc[-1] == "merge"
+    assert export_text(merged).count("h1[") == 2  # one neuron, defined and used
+    monkeypatch.setattr(_BasePrunedMLP, "_merge_duplicates", lambda self, net: net)
+    copies = PrunedMLPClassifier(**params).fit(X, y)
+    assert copies.n_neurons_ == merged.n_neurons_ + last["n_removed"]
+    assert copies.n_synapses_ > merged.n_synapses_
+    np.testing.assert_allclose(merged.predict_proba(X), copies.predict_proba(X),
+                               atol=1e-6)
+    np.testing.assert_allclose(merged.feature_importances_, copies.feature_importances_,
+                               atol=1e-6)
+    assert np.array_equal(merged.support_, copies.support_)
+
+
+@pytest.mark.parametrize("params, searched", [
+    ({}, True),
+    ({"prune": ("inputs", "synapses")}, False),  # neurons may not be removed
+    ({"prune": ()}, False),
+    ({"weight_levels": "ternary", "cv": None}, False),  # merged weights leave the levels
+    ({"binarize_neurons": True, "cv": None}, False),  # a threshold has no mirror image
+])
+def test_duplicates_sought_only_where_neurons_may_go(monkeypatch, params, searched):
+    import sklearn_nnprune._estimators as estimators
+    calls, original = [], estimators.merge_duplicate_neurons
+
+    def spy(*args):
+        calls.append(args)
+        return original(*args)
+
+    monkeypatch.setattr(estimators, "merge_duplicate_neurons", spy)
+    X, y = _linear_task()
+    PrunedMLPClassifier(hidden_layer_sizes=(4,), max_iter=100, retrain_iter=10,
+                        random_state=0, **params).fit(X, y)
+    assert bool(calls) is searched

@@ -11,7 +11,9 @@ import pytest
 
 from sklearn_nnprune._network import activate, forward, predict_output
 from sklearn_nnprune._pruning import (
+    apply_merge_plan,
     cascade,
+    merge_duplicate_neurons,
     is_viable,
     remove_inputs,
     remove_neurons,
@@ -290,3 +292,70 @@ def test_is_viable():
     thin[2][:] = False
     thin[2][3, 0] = True
     assert is_viable(thin)
+
+
+# -- merge_duplicate_neurons -------------------------------------------------------
+def _with_copies(hidden, mirror):
+    """A (5, 6, 4, 2) network whose layer-1 neurons 3 and 5 copy neuron 1 (5 as
+    its mirror image when ``mirror``), their outgoing weights different."""
+    coefs, intercepts, masks, X, rng = _network(seed=3, mask_fraction=0.0)
+    for j, sign in ((3, 1.0), (5, -1.0 if mirror else 1.0)):
+        coefs[0][:, j] = sign * coefs[0][:, 1]
+        intercepts[0][j] = sign * intercepts[0][1]
+    return coefs, intercepts, masks, X
+
+
+@pytest.mark.parametrize("hidden", HIDDEN)
+@pytest.mark.parametrize("mirror", [False, True])
+def test_merge_duplicates_keeps_the_function(hidden, mirror):
+    coefs, intercepts, masks, X = _with_copies(hidden, mirror)
+    saved = _copy(coefs, intercepts, masks)
+    before = predict_output(X, coefs, intercepts, hidden, "softmax")
+    c, b, m, plan = merge_duplicate_neurons(coefs, intercepts, masks, hidden, 1e-6)
+    _assert_same((coefs, intercepts, masks), saved)
+    _assert_masked_zero(c, m)
+    np.testing.assert_allclose(predict_output(X, c, b, hidden, "softmax"), before,
+                               rtol=1e-12, atol=1e-12)
+    merged = {int(j) for layer, _, js, _ in plan if layer == 1 for j in js}
+    # relu(-z) is not a function of relu(z): a mirror image stays.
+    assert merged == ({3} if mirror and hidden == "relu" else {3, 5})
+    assert not m[0][:, sorted(merged)].any() and not m[1][sorted(merged)].any()
+
+
+def test_merge_duplicates_cascades_to_the_next_layer():
+    coefs, intercepts, masks, X, _ = _network(seed=1, mask_fraction=0.0)
+    coefs[0][:, 2], intercepts[0][2] = coefs[0][:, 0], intercepts[0][0]
+    # Layer-2 neurons 1 and 3 differ only through layer-1 neurons 0 and 2, which
+    # compute the same signal: once those merge, they are duplicates too.
+    coefs[1][:, 3], intercepts[1][3] = coefs[1][:, 1], intercepts[1][1]
+    coefs[1][0, 3], coefs[1][2, 3] = coefs[1][0, 1] + 0.4, coefs[1][2, 1] - 0.4
+    before = predict_output(X, coefs, intercepts, "tanh", "softmax")
+    c, b, m, plan = merge_duplicate_neurons(coefs, intercepts, masks, "tanh", 1e-6)
+    assert [(layer, js.tolist()) for layer, _, js, _ in plan] == [(1, [2]), (2, [3])]
+    np.testing.assert_allclose(predict_output(X, c, b, "tanh", "softmax"), before,
+                               rtol=1e-12, atol=1e-12)
+
+
+def test_merge_requires_the_same_synapses_and_a_signal():
+    coefs, intercepts, masks, X = _with_copies("tanh", False)
+    masks[0][0, 3] = False  # neuron 3 lost a synapse that neuron 1 keeps
+    coefs[0][0, 3] = 0.0
+    coefs[0][:, 4], intercepts[0][4] = 0.0, 0.0  # no signal: nothing to merge into
+    coefs[0][:, 0], intercepts[0][0] = 0.0, 0.0
+    plan = merge_duplicate_neurons(coefs, intercepts, masks, "tanh", 1e-6)[3]
+    assert [js.tolist() for _, _, js, _ in plan] == [[5]]
+    # Agreement to 1e-3 is not a duplicate at rtol=1e-6.
+    coefs, intercepts, masks, X = _with_copies("tanh", False)
+    coefs[0][:, 3] *= 1 + 1e-3
+    coefs[0][:, 5] *= 1 - 1e-3
+    assert merge_duplicate_neurons(coefs, intercepts, masks, "tanh", 1e-6)[3] == []
+
+
+def test_merge_plan_applies_to_another_point_of_the_trajectory():
+    coefs, intercepts, masks, X = _with_copies("logistic", True)
+    plan = merge_duplicate_neurons(coefs, intercepts, masks, "logistic", 1e-6)[3]
+    moved = [W * 1.1 for W in coefs], [b * 1.1 for b in intercepts]
+    before = predict_output(X, *moved, "logistic", "softmax")
+    c, b, m = apply_merge_plan(*moved, masks, plan, "logistic")
+    np.testing.assert_allclose(predict_output(X, c, b, "logistic", "softmax"), before,
+                               rtol=1e-12, atol=1e-12)

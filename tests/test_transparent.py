@@ -352,7 +352,8 @@ def test_defaults_leave_the_network_smooth():
     assert clf.weight_levels_ is None
     assert not any(Q.any() for Q in clf.quantized_)
     assert not any(s.any() for s in clf.binary_neurons_)
-    assert {h["kind"] for h in clf.pruning_history_} <= {"inputs", "neurons", "synapses"}
+    assert {h["kind"] for h in clf.pruning_history_} <= {"inputs", "neurons", "synapses",
+                                                        "merge"}
 
 
 # Small settings (and one network, cv=None) keep the common checks fast.
