@@ -42,7 +42,7 @@ from sklearn.preprocessing import StandardScaler
 
 from sklearn_nnprune import NetworkInputSelector, PrunedMLPRegressor
 
-network = PrunedMLPRegressor(hidden_layer_sizes=(8,), max_iter=200, prune=("inputs",),
+network = PrunedMLPRegressor(hidden_layer_sizes=(8,), prune=("inputs",),
                              tolerance=None, cv=None, random_state=0)
 pipe = make_pipeline(StandardScaler(), NetworkInputSelector(network),
                      HistGradientBoostingRegressor(random_state=0))
