@@ -250,17 +250,12 @@ class NetworkInputSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
         self.estimators_ = networks
         self.votes_ = supports.sum(axis=0)
         self.feature_importances_ = importances.mean(axis=0)
-        X_complete = np.asarray(X_checked, dtype=np.float64)
-        # A network that accepts missing values: relations are sought on complete rows.
-        X_complete = X_complete[np.isfinite(X_complete).all(axis=1)]
-        resolution = (np.finfo(X_checked.dtype).eps if X_checked.dtype.kind == "f"
-                      else np.finfo(np.float64).eps)
         dependent = np.zeros(0, dtype=int)
         if len(networks) == 1:
             self.support_ = supports[0].copy()
             if self.drop_dependent:
                 # The network met the cap; what is dropped leaves it unfilled.
-                dependent = self._dependent(X_complete, self.support_, resolution)
+                dependent = self._dependent(X_checked, self.support_)
                 self.support_[dependent] = False
             ranking = (_network_ranking(networks[0])
                        if hasattr(networks[0], "pruning_history_")
@@ -272,7 +267,7 @@ class NetworkInputSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
                 candidates = self.votes_ == self.votes_.max()
             if self.drop_dependent:
                 # Before the cap, so that no place under it goes to a copy.
-                dependent = self._dependent(X_complete, candidates, resolution)
+                dependent = self._dependent(X_checked, candidates)
                 candidates[dependent] = False
             self.support_ = self._capped(candidates)
             ranking = self._vote_ranking(self.support_ | np.isin(
@@ -290,11 +285,16 @@ class NetworkInputSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
         return self
 
     @staticmethod
-    def _dependent(X, candidates, resolution):
+    def _dependent(X, candidates):
         """Indices of the ``candidates`` that are exact linear combinations of the
         others (those ``independent_columns`` does not keep)."""
         indices = np.flatnonzero(candidates)
-        return indices[independent_columns(X[:, indices], _DEPENDENT_RTOL, resolution)[1]]
+        columns = np.asarray(X[:, indices], dtype=np.float64)
+        # A network that accepts missing values: relations are sought on complete rows.
+        columns = columns[np.isfinite(columns).all(axis=1)]
+        # Values stored in float32 carry its rounding, not float64's.
+        resolution = np.finfo(X.dtype if X.dtype.kind == "f" else np.float64).eps
+        return indices[independent_columns(columns, _DEPENDENT_RTOL, resolution)[1]]
 
     def _capped(self, candidates):
         """The committee's selection: the ``candidates`` with the most votes (the
