@@ -1149,7 +1149,9 @@ class PrunedMLPClassifier(ClassifierMixin, _BasePrunedMLP):
         self : PrunedMLPClassifier
             The fitted estimator.
         """
-        X, y = validate_data(self, X, y, dtype=np.float64, ensure_min_samples=2)
+        # C order: a DataFrame's column-major values would round the products
+        # differently, and the pruning path follows the last bits.
+        X, y = validate_data(self, X, y, dtype=np.float64, order="C", ensure_min_samples=2)
         check_classification_targets(y)
         target_type = type_of_target(y)
         if target_type not in ("binary", "multiclass"):
@@ -1386,7 +1388,8 @@ class PrunedMLPRegressor(RegressorMixin, _BasePrunedMLP):
         self : PrunedMLPRegressor
             The fitted estimator.
         """
-        X, y = validate_data(self, X, y, dtype=np.float64, multi_output=True,
+        # C order, as the classifier: same data, same path, whatever the container.
+        X, y = validate_data(self, X, y, dtype=np.float64, order="C", multi_output=True,
                              y_numeric=False, ensure_min_samples=2)
         y = _numeric_target(y, type(self).__name__)
         Y = y.reshape(-1, 1) if y.ndim == 1 else y

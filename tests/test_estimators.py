@@ -743,3 +743,20 @@ def test_duplicates_sought_only_where_neurons_may_go(monkeypatch, params, search
     PrunedMLPClassifier(hidden_layer_sizes=(4,), max_iter=100, retrain_iter=10,
                         random_state=0, **params).fit(X, y)
     assert bool(calls) is searched
+
+
+@pytest.mark.parametrize("Est", [PrunedMLPClassifier, PrunedMLPRegressor])
+def test_same_data_same_fit_whatever_the_container(Est):
+    X, y = make_classification(n_samples=200, n_features=6, n_informative=3,
+                               n_redundant=0, random_state=0)
+    if Est is PrunedMLPRegressor:
+        y = X[:, 0] - 2 * X[:, 1] ** 2
+    params = dict(hidden_layer_sizes=(5,), max_iter=200, retrain_iter=20, random_state=0)
+    fits = [Est(**params).fit(data, y) for data in
+            (X, np.asfortranarray(X), pd.DataFrame(X, columns=[f"c{i}" for i in range(6)]))]
+    # A column-major copy rounds the products differently and would send the
+    # pruning path elsewhere; the estimators work on C-ordered data.
+    for other in fits[1:]:
+        assert np.array_equal(fits[0].support_, other.support_)
+        for W0, W in zip(fits[0].coefs_, other.coefs_):
+            np.testing.assert_array_equal(W0, W)
