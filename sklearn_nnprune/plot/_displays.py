@@ -419,8 +419,10 @@ class SensitivityDisplay:
                 va="center", fontsize="small", color="grey"))
         ax.set_xlabel(self.xlabel)
         top = values.max() if n and values.max() > 0 else 1.0
-        # Room on the right for the "removed at step" notes of near-zero bars.
-        ax.set_xlim(0, top * 1.25)
+        # Room on the right for the notes: "removed at step" next to near-zero bars,
+        # the longer dependence note next to bars of any length.
+        ax.set_xlim(0, top * (1.7 if dependent & set(order[~support[order]].tolist())
+                              else 1.25))
         ax.set_ylim(-0.6, n - 0.4)
         ax.set_title(f"{name or self.estimator_name or 'Inputs'}: "
                      f"{support.sum()} of {n} inputs kept")
