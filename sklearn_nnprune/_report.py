@@ -177,8 +177,9 @@ def input_report(estimator, X, y):
           an exact linear combination of the selected ones
           (``NetworkInputSelector.dependent_inputs_``);
         - for a committee instead of the last two: ``votes``, the number of
-          networks that kept the input (its dependent inputs are listed in
-          ``NetworkInputSelector.dependent_inputs_``).
+          networks that kept the input, and ``dependent``, whether the
+          selector dropped it as an exact linear combination of the selected
+          inputs.
 
     See Also
     --------
@@ -240,6 +241,8 @@ def input_report(estimator, X, y):
         columns["removed_by"] = pd.array(kinds, dtype="string")
     else:
         columns["votes"] = np.asarray(selector.votes_, dtype=int)
+        columns["dependent"] = np.isin(np.arange(support.shape[0]),
+                                       getattr(selector, "dependent_inputs_", ()))
     report = pd.DataFrame(columns)
     order = np.lexsort((-report["sensitivity_sum"].to_numpy(), report["rank"].to_numpy()))
     return report.iloc[order].reset_index(drop=True)

@@ -110,6 +110,19 @@ def test_committee_report_has_votes(data):
     np.testing.assert_array_equal(report["votes"], sel.votes_)
     mean_sum = np.mean([sensitivity_indicators(m, X, y) for m in sel.estimators_], axis=0)
     np.testing.assert_allclose(report["sensitivity_sum"], mean_sum)
+    assert not report["dependent"].any()
+
+
+def test_committee_report_marks_dependent_inputs(data):
+    X, y = data
+    X = X.assign(copy=X.iloc[:, 0] * 3 - 1)
+    sel = NetworkInputSelector(net(prune=("inputs",), tolerance=None), max_inputs=6,
+                               n_networks=3, random_state=0).fit(X, y)
+    report = input_report(sel, X, y).set_index("feature")
+    dependent = [X.columns[i] for i in sel.dependent_inputs_]
+    assert dependent and report["dependent"].sum() == len(dependent)
+    assert report.loc[dependent, "dependent"].all()
+    assert not report.loc[dependent, "kept"].any()
 
 
 def test_classifier_report(data):
