@@ -236,6 +236,15 @@ def _run(args, out):
     print(f"  inputs   {estimator.n_inputs_:>5} of {n_in}", file=out)
     print(f"  neurons  {estimator.n_neurons_:>5} of {total_neurons}", file=out)
     print(f"  synapses {estimator.n_synapses_:>5} of {total_synapses}", file=out)
+    on_levels = sum(int((Q & M).sum()) for Q, M in zip(estimator.quantized_,
+                                                        estimator.masks_))
+    n_thresholds = sum(int(b.sum()) for b in estimator.binary_neurons_)
+    if estimator.weight_levels is not None:
+        # Levels are taken where the criterion allows: the rest keep full precision.
+        print(f"  weights on {estimator.weight_levels} levels: {on_levels} of "
+              f"{estimator.n_synapses_} (the others at full precision)", file=out)
+    if estimator.binarize_neurons:
+        print(f"  threshold neurons: {n_thresholds} of {estimator.n_neurons_}", file=out)
     print(f"  pruning steps: {len(estimator.pruning_history_)} tried, "
           f"{sum(s['accepted'] for s in estimator.pruning_history_)} accepted", file=out)
 
@@ -270,6 +279,8 @@ def _run(args, out):
         "structure": {"n_inputs": int(estimator.n_inputs_), "n_features": int(n_in),
                       "n_neurons": int(estimator.n_neurons_),
                       "n_synapses": int(estimator.n_synapses_),
+                      "n_weights_on_levels": on_levels,
+                      "n_threshold_neurons": n_thresholds,
                       "inputs": [str(c) for c, k in zip(X.columns, estimator.support_) if k]},
         "importances": {str(r["feature"]): float(r["share"]) for _, r in report.iterrows()},
         "rules": rules,

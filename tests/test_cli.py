@@ -24,6 +24,11 @@ def test_main_job_on_elections(capsys, tmp_path):
     assert abs(sum(result["importances"].values()) - 1) < 1e-9
     assert "class: won" in result["rules"]
     assert any(step["kind"] in ("levels", "binarize") for step in result["pruning_history"])
+    structure = result["structure"]
+    assert 0 <= structure["n_weights_on_levels"] <= structure["n_synapses"]
+    assert (f"weights on ternary levels: {structure['n_weights_on_levels']} of "
+            f"{structure['n_synapses']} (the others at full precision)") in out
+    assert f"threshold neurons: {structure['n_threshold_neurons']} of" in out
     # 41 rows: the paper's rule on the training data, scored by accuracy.
     assert "criterion (accuracy) before / after pruning" in out
     assert result["scores"]["criterion_scoring"] == "accuracy"
