@@ -39,9 +39,13 @@ _SINGLE_TRIES = 3
 # log_loss.
 _PROBA_FLOOR = np.finfo(np.float64).eps
 # Hidden neurons whose incoming weights and bias agree to this relative distance
-# (or are opposite, for a mirror image) are merged in the returned network; the
-# copies that training leaves agree to 1e-9 or better.
-_DUPLICATE_RTOL = 1e-6
+# (or are opposite, for a mirror image) are merged in the returned network: the
+# copies that training leaves agree to 1e-9 down to 1e-4 (L-BFGS-B stops at its
+# gradient tolerance). A merge stands if no output on the training data moves by
+# more than _MERGE_OUTPUT_TOL; else only the merges at _EXACT_DUPLICATE_RTOL.
+_DUPLICATE_RTOL = 1e-3
+_EXACT_DUPLICATE_RTOL = 1e-6
+_MERGE_OUTPUT_TOL = 1e-6
 # Samples x weights above which a fit (and L-BFGS-B) uses multithreaded BLAS.
 _THREADED_WORK = 2 ** 24
 _count_or_fraction = [Interval(Integral, 1, None, closed="left"),
@@ -445,23 +449,34 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
                           "(the first training, or the final one on all the data); raise "
                           "max_iter.", ConvergenceWarning)
         if simplify and "neurons" in kinds and final.frozen is None and final.steps is None:
-            final = self._merge_duplicates(final)
+            final = self._merge_duplicates(final, Xs)
         self._set_fitted(final, Xs, Y)
         self._set_transparent_fitted(final, X)
         return self
 
-    def _merge_duplicates(self, net):
+    def _merge_duplicates(self, net, X):
         """The returned network with its duplicate hidden neurons merged.
 
         Under the L2 penalty a signal carried by k equal neurons costs less than by
-        one (each carries 1/k of the outgoing weight), so training leaves exact
-        copies that no single removal can take out without a loss, and the
-        criterion keeps them. Merging them leaves the function unchanged (to
-        ``_DUPLICATE_RTOL``); it is recorded as a step of kind "merge".
+        one (each carries 1/k of the outgoing weight), so training leaves copies
+        that no single removal can take out without a loss, and the criterion
+        keeps them. Merging them leaves the function unchanged: no output on the
+        training data ``X`` moves by more than ``_MERGE_OUTPUT_TOL``, or the
+        merge is limited to the exact copies, or not done. It is recorded as a
+        step of kind "merge".
         """
-        coefs, intercepts, masks, plan = merge_duplicate_neurons(
-            net.coefs, net.intercepts, net.masks, self.activation, _DUPLICATE_RTOL)
-        if not plan:
+        before = predict_output(X, net.coefs, net.intercepts, self.activation,
+                                self._output_activation)
+        for rtol in (_DUPLICATE_RTOL, _EXACT_DUPLICATE_RTOL):
+            coefs, intercepts, masks, plan = merge_duplicate_neurons(
+                net.coefs, net.intercepts, net.masks, self.activation, rtol)
+            if not plan:
+                return net
+            after = predict_output(X, coefs, intercepts, self.activation,
+                                   self._output_activation)
+            if np.max(np.abs(after - before)) <= _MERGE_OUTPUT_TOL:
+                break
+        else:
             return net
         coefs, intercepts, masks = cascade(coefs, intercepts, masks, self.activation)
         # The other points of the trajectory (for the indicators) merge alike.

@@ -141,11 +141,30 @@ def merge_duplicate_neurons(coefs, intercepts, masks, hidden_activation, rtol):
 
 
 def apply_merge_plan(coefs, intercepts, masks, plan, hidden_activation):
-    """Merge neurons as ``plan`` (from :func:`merge_duplicate_neurons`) says."""
+    """Merge neurons as ``plan`` (from :func:`merge_duplicate_neurons`) says.
+
+    The kept neuron takes the average of its group's incoming weights and biases
+    (mirror images negated), weighted by the norms of their outgoing weights: for
+    copies that agree only to a small relative ``e``, the first-order change of
+    the output then cancels for copies of equal outgoing weight, as the L2
+    penalty leaves them.
+    """
     coefs, intercepts, masks = copy_network(coefs, intercepts, masks)
     offset = _MIRROR_OFFSET.get(hidden_activation, 0.0)
     for layer, kept, merged, signs in plan:
-        W_out, M_out = coefs[layer], masks[layer]
+        W_in, b_in, W_out, M_out = (coefs[layer - 1], intercepts[layer - 1],
+                                    coefs[layer], masks[layer])
+        weight = np.linalg.norm(W_out, axis=1)
+        groups, slot = np.unique(kept, return_inverse=True)
+        total = weight[groups].copy()
+        incoming = W_in[:, groups] * weight[groups]
+        bias = b_in[groups] * weight[groups]
+        np.add.at(total, slot, weight[merged])
+        np.add.at(incoming.T, slot, (W_in[:, merged] * (signs * weight[merged])).T)
+        np.add.at(bias, slot, b_in[merged] * signs * weight[merged])
+        averaged = total > 0
+        W_in[:, groups[averaged]] = incoming[:, averaged] / total[averaged]
+        b_in[groups[averaged]] = bias[averaged] / total[averaged]
         outgoing = W_out[merged].copy()
         np.add.at(W_out, kept, signs[:, None] * outgoing)
         # A mirror image outputs c - f(z): c times its weights goes to the biases.

@@ -712,7 +712,7 @@ def test_duplicate_neurons_merged_without_changing_predictions(monkeypatch):
     assert last["n_neurons"] == merged.n_neurons_ == 1
     assert merged.pruning_report()["kind"].iloc[-1] == "merge"
     assert export_text(merged).count("h1[") == 2  # one neuron, defined and used
-    monkeypatch.setattr(_BasePrunedMLP, "_merge_duplicates", lambda self, net: net)
+    monkeypatch.setattr(_BasePrunedMLP, "_merge_duplicates", lambda self, net, X: net)
     copies = PrunedMLPClassifier(**params).fit(X, y)
     assert copies.n_neurons_ == merged.n_neurons_ + last["n_removed"]
     assert copies.n_synapses_ > merged.n_synapses_
@@ -721,6 +721,24 @@ def test_duplicate_neurons_merged_without_changing_predictions(monkeypatch):
     np.testing.assert_allclose(merged.feature_importances_, copies.feature_importances_,
                                atol=1e-6)
     assert np.array_equal(merged.support_, copies.support_)
+
+
+def test_merge_that_moves_the_outputs_is_not_kept(monkeypatch):
+    import sklearn_nnprune._estimators as estimators
+    X, y = _linear_task()
+    monkeypatch.setattr(estimators, "_MERGE_OUTPUT_TOL", -1.0)  # no merge can pass
+    clf = PrunedMLPClassifier(hidden_layer_sizes=(8,), random_state=0).fit(X, y)
+    assert all(step["kind"] != "merge" for step in clf.pruning_history_)
+    assert clf.n_neurons_ > 1
+
+
+def test_near_duplicates_of_two_layers_merged():
+    X, y = _linear_task()
+    clf = PrunedMLPClassifier(hidden_layer_sizes=(6, 4), random_state=0).fit(X[:240],
+                                                                               y[:240])
+    merged = clf.pruning_history_[-1]
+    assert merged["kind"] == "merge"
+    assert {name[:2] for name in merged["removed"]} == {"h1", "h2"}
 
 
 @pytest.mark.parametrize("params, searched", [

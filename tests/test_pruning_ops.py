@@ -359,3 +359,29 @@ def test_merge_plan_applies_to_another_point_of_the_trajectory():
     c, b, m = apply_merge_plan(*moved, masks, plan, "logistic")
     np.testing.assert_allclose(predict_output(X, c, b, "logistic", "softmax"), before,
                                rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("hidden", ["tanh", "logistic", "rational"])
+def test_near_duplicates_merge_to_their_weighted_average(hidden):
+    # Copies that agree to 1e-5, with equal outgoing weights (as the L2 penalty
+    # leaves them): the averaged neuron cancels the first-order change.
+    coefs, intercepts, masks, X = _with_copies(hidden, True)
+    rng = np.random.RandomState(7)
+    for j in (3, 5):
+        coefs[0][:, j] += 1e-5 * rng.normal(size=coefs[0].shape[0])
+        coefs[1][j] = coefs[1][1] * (1.0 if j == 3 else -1.0)
+    before = predict_output(X, coefs, intercepts, hidden, "softmax")
+    assert merge_duplicate_neurons(coefs, intercepts, masks, hidden, 1e-6)[3] == []
+    c, b, m, plan = merge_duplicate_neurons(coefs, intercepts, masks, hidden, 1e-3)
+    assert sorted(int(j) for _, _, js, _ in plan for j in js) == [3, 5]
+    change = np.abs(predict_output(X, c, b, hidden, "softmax") - before).max()
+    # Keeping neuron 1's own weights would move the outputs by ~1e-6; the
+    # average moves them by a second-order amount.
+    kept_as_is = [W.copy() for W in coefs]
+    kept_as_is[1][1] += kept_as_is[1][3] - kept_as_is[1][5]
+    kept_as_is[0][:, [3, 5]] = 0.0
+    kept_as_is[1][[3, 5]] = 0.0
+    offset = 1.0 if hidden == "logistic" else 0.0
+    shifted = [intercepts[0], intercepts[1] + offset * coefs[1][5], intercepts[2]]
+    naive = np.abs(predict_output(X, kept_as_is, shifted, hidden, "softmax") - before).max()
+    assert change < 1e-8 < naive
