@@ -298,6 +298,18 @@ def _one_hot_labels(Y):
     return Y.argmax(axis=1)
 
 
+_FLAT_ITERATIONS = 10
+
+
+def _flat(loss_curve):
+    """Whether the loss fell by at most a relative 1e-5 over the last iterations
+    (about 1e-6 per iteration)."""
+    if len(loss_curve) <= _FLAT_ITERATIONS:
+        return False
+    before, last = loss_curve[-_FLAT_ITERATIONS - 1], loss_curve[-1]
+    return before - last <= 1e-5 * abs(last)
+
+
 def fit_lbfgs(X, Y, coefs, intercepts, masks, *, alpha, hidden_activation,
               output_activation, max_iter, tol=1e-6, n_snapshots=1, max_fun=15000,
               frozen=None, step_units=None):
@@ -309,7 +321,8 @@ def fit_lbfgs(X, Y, coefs, intercepts, masks, *, alpha, hidden_activation,
 
     Returns ``(coefs, intercepts, info)``; ``info`` holds ``n_iter``, ``loss``,
     ``loss_curve``, ``snapshots`` (list of (coefs, intercepts)) and ``converged``
-    (False when the iteration limit ended the training).
+    (False when the iteration limit ended the training while the loss still fell
+    by more than a relative 1e-5 over its last 10 iterations).
     """
     packer = _Packer(masks, frozen, coefs, intercepts)
     history = deque(maxlen=max(int(n_snapshots), 1))
@@ -347,7 +360,10 @@ def fit_lbfgs(X, Y, coefs, intercepts, masks, *, alpha, hidden_activation,
         res_x, n_iter = res.x, int(res.nit)
         # Status 1 is L-BFGS-B's iteration (or evaluation) limit; the others end at
         # the gradient or loss tolerance, or at the precision of the line search.
-        converged = res.status != 1
+        # At the limit, a loss that no longer falls (relative 1e-5 over the last
+        # _FLAT_ITERATIONS iterations) counts as converged: the strict gradient
+        # tolerance is then all that is left.
+        converged = res.status != 1 or _flat(loss_curve)
         if not history or not np.array_equal(history[-1], res_x):
             history.append(res_x.copy())
         if not loss_curve:

@@ -172,3 +172,10 @@ def test_bias_of_fully_removed_neuron_not_touched(solver):
     intercepts[layer - 1][j] = 0.75
     W, b, info = _fit(solver, X, Y, coefs, intercepts, masks, max_iter=5)
     assert b[layer - 1][j] == 0.75
+
+
+def test_lbfgs_at_its_limit_with_a_flat_loss_counts_as_converged():
+    from sklearn_nnprune._solvers import _flat
+    assert not _flat([1.0, 0.5])  # too short to tell
+    assert _flat([1.0] * 5 + [0.5 + 1e-7 * k for k in range(11, 0, -1)])
+    assert not _flat([1.0] * 5 + [0.5 + 1e-3 * k for k in range(11, 0, -1)])
