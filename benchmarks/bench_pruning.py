@@ -288,8 +288,8 @@ def main():
     parser.add_argument("--seeds", type=int, default=10)
     parser.add_argument("--friedman-seeds", type=int, default=5)
     args = parser.parse_args()
-    # The defaults are measured as they are: on digits the first training stops at
-    # max_iter=500 before L-BFGS-B's tolerance, which every fit would warn about.
+    # The defaults are measured as they are; a training that ends at max_iter would
+    # repeat its warning on every seed.
     warnings.filterwarnings("ignore", category=ConvergenceWarning)
     print(f"# {time.strftime('%Y-%m-%d %H:%M')}  {platform.machine()}  "
           f"nproc={os.cpu_count()}  load avg {os.getloadavg()[0]:.1f}  "
