@@ -270,8 +270,10 @@ class NetworkInputSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
                 dependent = self._dependent(X_checked, candidates)
                 candidates[dependent] = False
             self.support_ = self._capped(candidates)
-            ranking = self._vote_ranking(self.support_ | np.isin(
-                np.arange(n_features), dependent))
+            # Ranked as selected first; the dependent ones move down below.
+            ranked_as_kept = self.support_.copy()
+            ranked_as_kept[dependent] = True
+            ranking = self._vote_ranking(ranked_as_kept)
             agreement = (supports == self.support_).sum(axis=1)
             self.estimator_ = networks[int(np.argmax(agreement))]
         # Dependent inputs are dropped after every removal: they rank just after
