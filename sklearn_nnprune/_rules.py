@@ -23,6 +23,12 @@ from ._network import step_levels
 # Relative tolerance under which condition weights count as equal (quantized
 # weights are exactly equal; this only absorbs the unit conversion's rounding).
 _EQUAL_RTOL = 1e-9
+# Up to this many two-valued sources a threshold unit is read from its truth table
+# (2**16 combinations); beyond, only equal weights read as "at least m of".
+_TRUTH_TABLE_MAX = 16
+# How many more decimals a threshold over two-valued sources may take so that its
+# rounded text decides every combination as the network does.
+_EXTRA_DECIMALS = 12
 
 
 def _check_estimator(estimator):
@@ -61,24 +67,56 @@ def _neuron_name(layer, j):
     return f"h{layer}[{j}]"
 
 
-def _at_least(terms, bias, sources, strict):
-    """Rewrite ``sum w_i v_i + b >= 0`` (``> 0`` if strict) over two-valued sources
-    whose weights times value ranges have equal magnitudes as "at least m of"
-    conditions; None when the magnitudes differ."""
+def _truth_table(terms, sources):
+    """Every combination of the two-valued sources of ``terms``: which conditions
+    hold (a source at its true value, or at its false value when its weight is
+    negative), which conditions are negated, and the sources' values; None when
+    there are too many sources to list."""
+    k = len(terms)
+    if k > _TRUTH_TABLE_MAX:
+        return None
     lows = np.array([sources[s][0] for s, _ in terms])
     highs = np.array([sources[s][1] for s, _ in terms])
     w = np.array([w for _, w in terms])
-    c = w * (highs - lows)
-    s = np.abs(c).max()
-    if s <= 0 or not np.allclose(np.abs(c), s, rtol=_EQUAL_RTOL, atol=0):
-        return None
-    negated = c < 0
-    # z = b + sum w lo + s * (count - #negated), count = conditions that hold.
-    z0 = bias + float(w @ lows) - s * negated.sum()
-    counts = np.arange(len(terms) + 1)
-    z = z0 + s * counts
-    holds = z > 0 if strict else z >= 0
-    m = int(counts[holds][0]) if holds.any() else len(terms) + 1
+    negated = w * (highs - lows) < 0
+    holds = ((np.arange(2 ** k)[:, None] >> np.arange(k)) & 1).astype(bool)
+    values = np.where(holds ^ negated, highs, lows)
+    return holds, negated, values
+
+
+def _at_least(terms, bias, sources, strict):
+    """Rewrite ``sum w_i v_i + b >= 0`` (``> 0`` if strict) over two-valued sources
+    as "at least m of" conditions; None when the unit is no such function.
+
+    Up to ``_TRUTH_TABLE_MAX`` sources the unit's truth table decides, so that
+    weights which differ a little (an unquantized network) read as a count when
+    they act as one; beyond, the weights times value ranges must have equal
+    magnitudes."""
+    k = len(terms)
+    w = np.array([w for _, w in terms])
+    table = _truth_table(terms, sources)
+    if table is not None:
+        holds_condition, negated, values = table
+        z = values @ w + bias
+        fires = z > 0 if strict else z >= 0
+        counts = holds_condition.sum(axis=1)
+        m = int(counts[fires].min()) if fires.any() else k + 1
+        if not np.array_equal(fires, counts >= m):
+            return None
+    else:
+        lows = np.array([sources[s][0] for s, _ in terms])
+        highs = np.array([sources[s][1] for s, _ in terms])
+        c = w * (highs - lows)
+        s = np.abs(c).max()
+        if s <= 0 or not np.allclose(np.abs(c), s, rtol=_EQUAL_RTOL, atol=0):
+            return None
+        negated = c < 0
+        # z = b + sum w lo + s * (count - #negated), count = conditions that hold.
+        z0 = bias + float(w @ lows) - s * negated.sum()
+        counts = np.arange(k + 1)
+        z = z0 + s * counts
+        fires = z > 0 if strict else z >= 0
+        m = int(counts[fires][0]) if fires.any() else k + 1
     conditions = [(name, bool(neg)) for (name, _), neg in zip(terms, negated)]
     # "at least m of C" is "not (at least k - m + 1 of not-C)": state the unit's
     # complement when that has fewer negations (it reads better).
@@ -228,7 +266,13 @@ def network_rules(estimator, *, feature_names=None, class_names=None):
 
 # ------------------------------------------------------------------ text
 def _fmt(value, decimals):
-    return f"{value:.{decimals}f}"
+    """``value`` to ``decimals`` decimals; a nonzero value that would print as
+    zero gets ``decimals`` significant digits instead (features in large units
+    have tiny weights), and a zero never prints as "-0"."""
+    text = f"{value:.{decimals}f}"
+    if float(text) == 0.0:
+        text = f"{value:.{max(decimals, 1)}g}" if value != 0.0 else text.lstrip("-")
+    return text
 
 
 def _condition_text(name, negated):
@@ -273,13 +317,39 @@ def _sum_text(terms, decimals, bias=None):
     return text[2:] if text.startswith("+ ") else "-" + text[2:]
 
 
-def _threshold_text(terms, threshold, decimals, op):
+def _threshold_text(terms, threshold, decimals, op, sources=None):
+    """``sum(w * source) op threshold`` as text. Over two-valued ``sources`` the
+    decimals are raised, up to ``_EXTRA_DECIMALS`` more, until the rounded text
+    decides every combination of the sources as the exact weights do."""
+    if sources is not None and all(name in sources for name, _ in terms):
+        decimals = _decisive_decimals(terms, threshold, decimals, op, sources)
     if len(terms) == 1:
         # One input: state the threshold on the input itself, in its own units.
         name, w = terms[0]
         flipped = {">=": "<=", ">": "<"}[op] if w < 0 else op
         return f"{_operand(name)} {flipped} {_fmt(threshold / w, decimals)}"
     return f"{_sum_text(terms, decimals)} {op} {_fmt(threshold, decimals)}"
+
+
+def _decisive_decimals(terms, threshold, decimals, op, sources):
+    table = _truth_table(terms, sources)
+    if table is None:
+        return decimals
+    values = table[2]
+    w = np.array([w for _, w in terms])
+    compare = np.greater_equal if op == ">=" else np.greater
+    exact = compare(values @ w, threshold)
+    for d in range(decimals, decimals + _EXTRA_DECIMALS + 1):
+        if len(terms) == 1:
+            # The text compares the source with threshold / w, flipped for w < 0.
+            cut = float(_fmt(threshold / w[0], d))
+            printed = compare(values[:, 0], cut) if w[0] > 0 else compare(-values[:, 0], -cut)
+        else:
+            rounded = np.sign(w) * np.array([float(_fmt(abs(v), d)) for v in w])
+            printed = compare(values @ rounded, float(_fmt(threshold, d)))
+        if np.array_equal(printed, exact):
+            return d
+    return decimals + _EXTRA_DECIMALS
 
 
 def _leaf(condition, then, otherwise):
@@ -319,7 +389,11 @@ def export_text(estimator, *, feature_names=None, class_names=None, decimals=2):
         Names of the classes in the order of ``classes_`` (classifier only); None:
         ``classes_``.
     decimals : int, default=2
-        Decimals of the printed weights and thresholds.
+        Decimals of the printed weights and thresholds. A nonzero number that
+        would print as zero is printed to ``decimals`` significant digits (at
+        least one) instead, and a threshold over two-valued sources takes the
+        further decimals it needs to decide every combination of them as the
+        network does.
 
     Returns
     -------
@@ -369,12 +443,17 @@ def export_text(estimator, *, feature_names=None, class_names=None, decimals=2):
     if hasattr(estimator, "estimators_features_"):
         return _committee_text(estimator, feature_names, class_names, decimals)
     rules = network_rules(estimator, feature_names=feature_names, class_names=class_names)
+    # The two-valued sources (Boolean inputs, threshold neurons) by name.
+    sources = {inp["name"]: inp["values"] for inp in rules["inputs"]
+               if inp["values"] is not None}
+    sources.update((u["name"], u["values"]) for u in rules["neurons"] if "values" in u)
     lines = []
     for unit in rules["neurons"]:
         if unit["kind"] == "at_least":
             body = _at_least_text(unit["conditions"], unit["min_true"])
         elif unit["kind"] == "threshold":
-            body = _threshold_text(unit["terms"], unit["threshold"], decimals, ">=")
+            body = _threshold_text(unit["terms"], unit["threshold"], decimals, ">=",
+                                   sources)
         else:
             body = f"{unit['activation']}({_sum_text(unit['terms'], decimals, unit['bias'])})"
         lines.append(f"{unit['name']} = {body}")
@@ -383,7 +462,8 @@ def export_text(estimator, *, feature_names=None, class_names=None, decimals=2):
         lines += _leaf(_at_least_text(out["conditions"], out["min_true"]),
                        f"class: {out['classes'][1]}", f"class: {out['classes'][0]}")
     elif out["kind"] == "threshold":
-        lines += _leaf(_threshold_text(out["terms"], out["threshold"], decimals, ">"),
+        lines += _leaf(_threshold_text(out["terms"], out["threshold"], decimals, ">",
+                                       sources),
                        f"class: {out['classes'][1]}", f"class: {out['classes'][0]}")
     elif out["kind"] == "argmax":
         for score in out["scores"]:

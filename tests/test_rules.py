@@ -222,6 +222,62 @@ def test_rules_predict_as_the_network(params):
     assert_array_equal(evaluate_text(text, X, names), clf.predict(X).astype(str))
 
 
+@pytest.mark.parametrize("seed", range(6))
+def test_text_of_unquantized_threshold_neurons_decides_as_the_network(seed):
+    # Threshold neurons without weight levels have weights that differ in the
+    # fourth digit; at two decimals a rounded sum can flip a combination of the
+    # Boolean inputs (0.46 * x0 >= 0.46 for 0.463869 < 0.463884).
+    rng = np.random.RandomState(seed)
+    X = rng.randint(0, 2, size=(120, 5)).astype(float)
+    y = (X[:, :3].sum(axis=1) >= 2).astype(int)
+    clf = PrunedMLPClassifier(hidden_layer_sizes=(3,), max_iter=100, retrain_iter=5,
+                              binarize_neurons=True, random_state=seed).fit(X, y)
+    names = [f"x{i}" for i in range(5)]
+    text = export_text(clf)
+    assert_array_equal(evaluate_text(text, X, names), clf.predict(X).astype(str))
+
+
+def test_truth_table_reads_unequal_weights_as_a_count():
+    from sklearn_nnprune._rules import _at_least
+
+    sources = dict.fromkeys("abc", (0.0, 1.0))
+    terms = [("a", 0.463869), ("b", 0.45), ("c", 0.44)]
+    conditions, m, flipped = _at_least(terms, -0.463884, sources, strict=False)
+    assert (m, flipped) == (2, False)
+    assert conditions == [("a", False), ("b", False), ("c", False)]
+    # A threshold function that is no count: a alone, or b and c together.
+    assert _at_least([("a", 2.0), ("b", 1.0), ("c", 1.0)], -1.5, sources,
+                     strict=False) is None
+
+
+def test_threshold_text_takes_the_decimals_that_decide():
+    from sklearn_nnprune._rules import _threshold_text
+
+    sources = dict.fromkeys("ab", (0.0, 1.0))
+    terms = [("a", 0.463869), ("b", 2.0)]
+    assert _threshold_text(terms, 0.463884, 2, ">=") == "0.46 * a + 2.00 * b >= 0.46"
+    text = _threshold_text(terms, 0.463884, 2, ">=", sources)
+    assert text == "0.46387 * a + 2.00000 * b >= 0.46388", text
+    # One source: the cut on the source itself, here between its two values.
+    assert _threshold_text([("a", -2.0)], -1.0, 2, ">=", sources) == "a <= 0.50"
+
+
+def test_small_and_zero_numbers_in_text():
+    from sklearn_nnprune._rules import _fmt
+
+    assert _fmt(0.000229, 2) == "0.00023"
+    assert _fmt(-3.1e-9, 2) == "-3.1e-09"
+    assert _fmt(-0.0, 2) == "0.00"
+    assert _fmt(12.3456, 2) == "12.35"
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(60, 3))
+    y = (X[:, 0] + X[:, 1] > 0).astype(int)
+    clf = PrunedMLPClassifier(hidden_layer_sizes=(2,), prune=(), max_iter=50,
+                              random_state=0).fit(X * 1e4, y)
+    text = export_text(clf)
+    assert "0.00 *" not in text and "-0.00" not in text, text
+
+
 def test_rules_of_multiclass_and_regression():
     rng = np.random.RandomState(0)
     X = rng.normal(size=(150, 4))
@@ -285,7 +341,10 @@ def test_decimals():
     clf = PrunedMLPClassifier(hidden_layer_sizes=(2,), prune=(), random_state=0).fit(X, y)
     numbers = re.findall(r"\d+\.(\d+)", export_text(clf, decimals=4))
     assert numbers and all(len(d) == 4 for d in numbers)
-    assert not re.search(r"\d\.\d", export_text(clf, decimals=0))
+    # No decimals, except for a nonzero number that would read as 0.
+    text = export_text(clf, decimals=0)
+    assert all(0 < abs(float(v)) < 0.5 for v in re.findall(r"\d+\.\d+(?:e-\d+)?", text))
+    assert re.search(r"\* x0", text) and not re.search(r"[^.\d]0 \*", text), text
 
 
 def test_bad_arguments():
