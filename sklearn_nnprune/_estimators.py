@@ -256,8 +256,29 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
                 raise ValueError(f"cv={self.cv} folds need at least {self.cv} samples"
                                  f"{' of every class' if classifier else ''}; the "
                                  f"smallest count is {smallest}. {advice}.")
+        if self.validation_fraction is not None and self._simplifies(prune):
+            self._check_validation_split(n_samples, y)
         self._check_transparency(hidden)
         return hidden, prune
+
+    def _check_validation_split(self, n_samples, y):
+        """The held-out split of ``validation_fraction`` must be possible: both
+        parts non-empty and, for a stratified split, every class in both."""
+        n_val = int(np.ceil(self.validation_fraction * n_samples))
+        n_fit = n_samples - n_val
+        classifier = self._is_classifier_task()
+        n_classes = len(np.unique(y)) if classifier else 1
+        if min(n_val, n_fit) < n_classes:
+            part, size = ("validation", n_val) if n_val < n_fit else ("training", n_fit)
+            needed = (f"{n_classes}, one of every class" if classifier else "1")
+            raise ValueError(f"validation_fraction={self.validation_fraction} on "
+                             f"{n_samples} samples leaves {size} for {part}; it needs "
+                             f"at least {needed}. Change validation_fraction.")
+        if classifier and np.bincount(y).min() < 2:
+            raise ValueError(f"validation_fraction={self.validation_fraction}: a stratified "
+                             "split needs at least 2 samples of every class; the smallest "
+                             "class has 1. Set validation_fraction=None (the criterion is "
+                             "then scored on the training data), or remove that class.")
 
     def _simplifies(self, prune):
         """Whether the fit simplifies the network (prunes, quantizes or binarizes)

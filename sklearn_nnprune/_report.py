@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 from sklearn.utils.validation import check_is_fitted
 
+from ._estimators import _BasePrunedMLP
 from ._inspect import sensitivity_indicators
 
 _NEURON = re.compile(r"^h(\d+)\[(\d+)\]$")
@@ -123,15 +124,14 @@ def _network_ranking(network):
 
 def _resolve(estimator):
     """(networks, selector-or-None) for a fitted pruned network or selector."""
-    if hasattr(estimator, "estimators_") and hasattr(estimator, "ranking_"):
+    from ._selector import NetworkInputSelector  # it imports this module
+
+    if isinstance(estimator, NetworkInputSelector):
         check_is_fitted(estimator)
-        return list(estimator.estimators_), estimator
-    if hasattr(estimator, "estimator_") and hasattr(estimator, "ranking_"):
-        check_is_fitted(estimator)
+        if hasattr(estimator, "estimators_"):
+            return list(estimator.estimators_), estimator
         return [estimator.estimator_], estimator
-    if not hasattr(estimator, "pruning_history_") and not hasattr(estimator, "_state"):
-        if hasattr(estimator, "fit") and hasattr(estimator, "hidden_layer_sizes"):
-            check_is_fitted(estimator, "pruning_history_")
+    if not isinstance(estimator, _BasePrunedMLP):
         raise TypeError("estimator must be a fitted PrunedMLPClassifier, PrunedMLPRegressor "
                         f"or NetworkInputSelector, got {type(estimator).__name__}.")
     check_is_fitted(estimator)

@@ -696,6 +696,23 @@ def test_bad_parameters(clf_data, params, match):
         PrunedMLPClassifier(**dict(FAST, **params)).fit(X, y)
 
 
+@pytest.mark.parametrize("fraction, labels, match", [
+    (0.001, None, "leaves 1 for validation; it needs at least 2, one of every class"),
+    (0.999, None, "leaves 0 for training"),
+    (0.2, "one rare", "a stratified split needs at least 2 samples of every class"),
+])
+def test_impossible_validation_split(clf_data, fraction, labels, match):
+    X, y = clf_data
+    if labels is not None:
+        y = y.copy()
+        y[0] = 7
+    with pytest.raises(ValueError, match=match):
+        PrunedMLPClassifier(**dict(FAST, cv=None, validation_fraction=fraction)).fit(X, y)
+    # Without pruning there is no split to make.
+    PrunedMLPClassifier(**dict(FAST, cv=None, validation_fraction=fraction,
+                               prune=())).fit(X, y)
+
+
 def test_clone_keeps_parameters():
     est = PrunedMLPRegressor(max_inputs=3, prune=("inputs",), tolerance=None)
     assert clone(est).get_params() == est.get_params()

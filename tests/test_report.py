@@ -139,6 +139,8 @@ def test_errors(data, inputs_only):
     X, y = data
     with pytest.raises(NotFittedError):
         input_report(net(), X, y)
+    with pytest.raises(NotFittedError):
+        input_report(NetworkInputSelector(), X, y)
     with pytest.raises(TypeError, match="must be a fitted PrunedMLPClassifier"):
         input_report(LinearRegression().fit(X, y), X, y)
     with pytest.raises(ValueError, match="X has 3 features"):
