@@ -1,5 +1,6 @@
 """InputBinarizer: continuous inputs turned into Boolean conditions (METHOD.md 6.7)."""
 
+import warnings
 from numbers import Integral
 
 import numpy as np
@@ -14,6 +15,14 @@ from ._targets import holds_class_labels
 _REGRESSION_TARGETS = ("continuous", "continuous-multioutput")
 _CLASSIFICATION_TARGETS = ("binary", "multiclass", "multilabel-indicator",
                            "multiclass-multioutput")
+
+
+def _threshold_text(t):
+    """A threshold as its shortest decimal, in scientific notation where the
+    positional form would run to many zeros."""
+    if t != 0 and not 1e-6 <= abs(t) < 1e12:
+        return np.format_float_scientific(t, trim="-")
+    return np.format_float_positional(t, trim="-")
 
 
 def _simplest_between(low, high):
@@ -132,6 +141,7 @@ class InputBinarizer(TransformerMixin, BaseEstimator):
                                           min_samples_leaf=self.min_samples_leaf)
         self.boolean_inputs_ = ((X == 0.0) | (X == 1.0)).all(axis=0)
         thresholds = np.full(X.shape[1], 0.5)
+        unsplit = []
         # One stump per continuous input: a loop over features, not samples.
         for i in np.flatnonzero(~self.boolean_inputs_):
             # The stump sees rank codes, not values: trees work in float32 and do not
@@ -141,10 +151,19 @@ class InputBinarizer(TransformerMixin, BaseEstimator):
             tree = stump.fit(codes.reshape(-1, 1).astype(np.float64), y).tree_
             if tree.node_count == 1:
                 thresholds[i] = values[-1]
+                unsplit.append(i)
                 continue
             below = int(np.floor(tree.threshold[0]))
             thresholds[i] = _simplest_between(values[below], values[below + 1])
         self.thresholds_ = thresholds
+        if unsplit:
+            names = getattr(self, "feature_names_in_", None)
+            shown = [str(names[i]) if names is not None else f"x{i}" for i in unsplit]
+            warnings.warn(f"InputBinarizer: no split of input(s) {', '.join(shown[:10])}"
+                          f"{' ...' if len(shown) > 10 else ''} with at least "
+                          f"min_samples_leaf={self.min_samples_leaf} samples on each side "
+                          "separates y better than none; their columns are constant 0.",
+                          UserWarning)
         return self
 
     def transform(self, X):
@@ -180,7 +199,7 @@ class InputBinarizer(TransformerMixin, BaseEstimator):
         check_is_fitted(self)
         names = _check_feature_names_in(self, input_features)
         return np.asarray(
-            [name if boolean else f"{name} > {np.format_float_positional(t, trim='-')}"
+            [name if boolean else f"{name} > {_threshold_text(t)}"
              for name, boolean, t in zip(names, self.boolean_inputs_, self.thresholds_)],
             dtype=object)
 

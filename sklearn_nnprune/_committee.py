@@ -290,7 +290,11 @@ class MinimalNetworkCommittee(MetaEstimatorMixin, BaseEstimator):
             Y = y.reshape(-1, 1) if y.ndim == 1 else y
             self._y_scale = _mean_and_scale(Y)[1]
         else:
-            check_classification_targets(y)
+            try:
+                check_classification_targets(y)
+            except ValueError as error:
+                raise ValueError(f"{error} For a committee of regressors, pass "
+                                 "estimator=PrunedMLPRegressor().") from error
             self.classes_ = np.unique(y)
             if len(self.classes_) < 2:
                 raise ValueError(f"The target y has only one class ({self.classes_[0]!r}); "

@@ -1,5 +1,7 @@
 """InputBinarizer: continuous inputs become Boolean conditions learned from (X, y)."""
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -96,11 +98,34 @@ def test_regression_target_and_constant_input():
     rng = np.random.RandomState(2)
     X = np.c_[rng.uniform(0, 1, 100), np.full(100, 7.0)]
     y = np.where(X[:, 0] > 0.6, 10.0, -10.0) + rng.normal(0, 0.1, 100)
-    binarizer = InputBinarizer().fit(X, y)
+    # A constant input has no split: it becomes the constant condition "x > 7",
+    # and the user is told.
+    with pytest.warns(UserWarning, match=r"no split of input\(s\) x1 with at least"):
+        binarizer = InputBinarizer().fit(X, y)
     assert_array_equal(binarizer.transform(X)[:, 0], X[:, 0] > 0.6)
-    # A constant input has no split: it becomes the constant condition "x > 7".
     assert binarizer.thresholds_[1] == 7.0
     assert (binarizer.transform(X)[:, 1] == 0).all()
+
+
+def test_no_warning_when_every_input_splits():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(80, 3))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        InputBinarizer().fit(X, (X.sum(axis=1) > 0).astype(int))
+
+
+@pytest.mark.parametrize("scale", [1e200, 1e-200, 1e13, 1e-7])
+def test_names_at_extreme_magnitudes_stay_short(scale):
+    rng = np.random.RandomState(0)
+    x = rng.normal(size=(100, 1))
+    y = (x[:, 0] > 0.3).astype(int)
+    binarizer = InputBinarizer().fit(x * scale, y)
+    name = binarizer.get_feature_names_out()[0]
+    assert len(name) < 30, name
+    # The printed threshold still separates the data as the fitted one does.
+    printed = float(name.split(" > ")[1])
+    assert_array_equal(x[:, 0] * scale > printed, binarizer.transform(x * scale)[:, 0])
 
 
 def test_min_samples_leaf_moves_the_threshold():

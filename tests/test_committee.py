@@ -322,7 +322,8 @@ def test_bad_data(clf_data, committee):
     small = MinimalNetworkCommittee(estimator=_member(PrunedMLPClassifier), n_networks=1)
     with pytest.raises(ValueError, match="only one class"):
         small.fit(X, np.zeros(len(y)))
-    with pytest.raises(ValueError, match="Unknown label type"):
+    with pytest.raises(ValueError, match="Unknown label type.*For a committee of "
+                                         "regressors, pass estimator=PrunedMLPRegressor"):
         small.fit(X, np.linspace(0, 1, len(y)))
     X_nan = X.copy()
     X_nan[0, 0] = np.nan
