@@ -26,8 +26,13 @@ cross-fitted difference and accuracy; the best test difference within the size
 target (what picking on the test set, as the torch peer does, returns); and the
 cross-fitted difference of the smallest structure still within 1 test point.
 
-Usage: ``python benchmarks/diag_forced_path.py breast_cancer --splits 0 1 2`` or
-``python benchmarks/diag_forced_path.py digits --prune synapses --splits 0 1``.
+With ``--cap``, the public way to get such a network instead:
+``PrunedMLPClassifier(hidden_layer_sizes=(32,), prune=KINDS, max_synapses=TARGET,
+tolerance=None)`` against the unpruned ``prune=()`` fit, per split.
+
+Usage: ``python benchmarks/diag_forced_path.py breast_cancer --splits 0 1 2``,
+``python benchmarks/diag_forced_path.py digits --prune synapses --splits 0 1`` or
+``python benchmarks/diag_forced_path.py breast_cancer --prune synapses --cap``.
 Uses private internals of the estimator; a measurement, not an API.
 """
 
@@ -106,6 +111,24 @@ def _path_table(model, X_train, y_train, X_test, y_test):
     return rows
 
 
+def _capped(X, y, limit, args):
+    print("split  weights inputs  unpruned  capped  diff")
+    within = 0
+    for split in args.splits:
+        X_train, X_test, y_train, y_test = train_test_split(
+            X, y, test_size=0.25, random_state=split, stratify=y)
+        params = dict(hidden_layer_sizes=(32,), random_state=args.random_state)
+        unpruned = PrunedMLPClassifier(**params, prune=()).fit(X_train, y_train)
+        capped = PrunedMLPClassifier(**params, prune=tuple(args.prune), max_synapses=limit,
+                                     tolerance=None).fit(X_train, y_train)
+        diff = 100 * (capped.score(X_test, y_test) - unpruned.score(X_test, y_test))
+        within += diff >= -1.0 - 1e-9
+        print(f"{split:5d}  {capped.n_synapses_:7d} {capped.n_inputs_:6d}  "
+              f"{100 * unpruned.score(X_test, y_test):7.1f}%  "
+              f"{100 * capped.score(X_test, y_test):5.1f}%  {diff:+5.1f}", flush=True)
+    print(f"within 1 point on {within} of {len(args.splits)} splits")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("data", choices=("breast_cancer", "digits"))
@@ -113,6 +136,8 @@ def main():
     parser.add_argument("--random-state", type=int, default=0)
     parser.add_argument("--prune", nargs="+", default=["inputs", "neurons", "synapses"])
     parser.add_argument("--full", action="store_true", help="print every path structure")
+    parser.add_argument("--cap", action="store_true",
+                        help="fit with max_synapses=target, tolerance=None instead")
     args = parser.parse_args()
     load = load_breast_cancer if args.data == "breast_cancer" else load_digits
     X, y = load(return_X_y=True)
@@ -120,6 +145,9 @@ def main():
     limit = 23 if args.data == "breast_cancer" else int(0.1 * n_weights)
     print(f"# {args.data}: size target <= {limit} of {n_weights} weights; prune="
           f"{tuple(args.prune)}; estimator random_state={args.random_state}")
+    if args.cap:
+        _capped(X, y, limit, args)
+        return
     print("split  unpruned | first <= target: weights test-diff cv-SE cv-acc | "
           "best test-diff <= target | smallest within 1 point: weights cv-SE | time")
     for split in args.splits:

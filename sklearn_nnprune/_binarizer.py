@@ -159,11 +159,13 @@ class InputBinarizer(TransformerMixin, BaseEstimator):
         if unsplit:
             names = getattr(self, "feature_names_in_", None)
             shown = [str(names[i]) if names is not None else f"x{i}" for i in unsplit]
+            leaf = self.min_samples_leaf
+            leaf = (f"{leaf} sample{'s' if leaf != 1 else ''}" if isinstance(leaf, Integral)
+                    else f"a fraction {leaf} of the samples")
             warnings.warn(f"InputBinarizer: no split of input(s) {', '.join(shown[:10])}"
-                          f"{' ...' if len(shown) > 10 else ''} with at least "
-                          f"min_samples_leaf={self.min_samples_leaf} samples on each side "
-                          "separates y better than none; their columns are constant 0.",
-                          UserWarning)
+                          f"{' ...' if len(shown) > 10 else ''} with at least {leaf} "
+                          "(min_samples_leaf) on each side separates y better than none; "
+                          "their columns are constant 0.", UserWarning)
         return self
 
     def transform(self, X):

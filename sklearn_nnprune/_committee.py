@@ -20,7 +20,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils._tags import ClassifierTags, RegressorTags
 from sklearn.utils.metaestimators import available_if
-from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import check_is_fitted, validate_data
 
@@ -293,6 +293,8 @@ class MinimalNetworkCommittee(MetaEstimatorMixin, BaseEstimator):
             try:
                 check_classification_targets(y)
             except ValueError as error:
+                if not type_of_target(y).startswith("continuous"):
+                    raise
                 raise ValueError(f"{error} For a committee of regressors, pass "
                                  "estimator=PrunedMLPRegressor().") from error
             self.classes_ = np.unique(y)

@@ -320,7 +320,8 @@ def _sum_text(terms, decimals, bias=None):
 def _threshold_text(terms, threshold, decimals, op, sources=None):
     """``sum(w * source) op threshold`` as text. Over two-valued ``sources`` the
     decimals are raised, up to ``_EXTRA_DECIMALS`` more, until the rounded text
-    decides every combination of the sources as the exact weights do."""
+    decides every combination of the sources as the exact weights do, with no
+    combination's printed sum equal to the printed threshold."""
     if sources is not None and all(name in sources for name, _ in terms):
         decimals = _decisive_decimals(terms, threshold, decimals, op, sources)
     if len(terms) == 1:
@@ -346,7 +347,14 @@ def _decisive_decimals(terms, threshold, decimals, op, sources):
             printed = compare(values[:, 0], cut) if w[0] > 0 else compare(-values[:, 0], -cut)
         else:
             rounded = np.sign(w) * np.array([float(_fmt(abs(v), d)) for v in w])
-            printed = compare(values @ rounded, float(_fmt(threshold, d)))
+            cut = float(_fmt(threshold, d))
+            total = values @ rounded
+            # A combination whose printed sum equals the printed threshold reads
+            # one way in exact decimals and maybe the other in floating point.
+            tied = np.abs(total - cut) <= 1e-9 * (np.abs(values) @ np.abs(rounded) + abs(cut))
+            if tied.any():
+                continue
+            printed = compare(total, cut)
         if np.array_equal(printed, exact):
             return d
     return decimals + _EXTRA_DECIMALS
@@ -485,6 +493,21 @@ def export_text(estimator, *, feature_names=None, class_names=None, decimals=2):
     for (low, high), names in sorted(legend.items()):
         lines.insert(0, f"(in sums, {', '.join(names)} = {high:g} when true, "
                         f"{low:g} when false)")
+    # A two-valued input named as a condition holds at its true value: say which
+    # value that is unless it is 1 (against 0).
+    counted = [u for u in rules["neurons"] + [out] if u.get("kind") == "at_least"]
+    named = {name for unit in counted for name, _ in unit["conditions"]}
+    explained = {}
+    for inp in rules["inputs"]:
+        if inp["name"] in named and inp["values"] != (0.0, 1.0):
+            explained.setdefault(inp["values"], []).append(inp["name"])
+    for (low, high), names in sorted(explained.items(), reverse=True):
+        if len(names) == 1:
+            lines.insert(0, f"(as a condition, {names[0]} holds when it is {high:g}, "
+                            f"not when it is {low:g})")
+        else:
+            lines.insert(0, f"(as conditions, {', '.join(names)} hold when they are "
+                            f"{high:g}, not when they are {low:g})")
     return "\n".join(lines)
 
 

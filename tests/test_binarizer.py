@@ -100,7 +100,7 @@ def test_regression_target_and_constant_input():
     y = np.where(X[:, 0] > 0.6, 10.0, -10.0) + rng.normal(0, 0.1, 100)
     # A constant input has no split: it becomes the constant condition "x > 7",
     # and the user is told.
-    with pytest.warns(UserWarning, match=r"no split of input\(s\) x1 with at least"):
+    with pytest.warns(UserWarning, match=r"no split of input\(s\) x1 with at least 1 sample "):
         binarizer = InputBinarizer().fit(X, y)
     assert_array_equal(binarizer.transform(X)[:, 0], X[:, 0] > 0.6)
     assert binarizer.thresholds_[1] == 7.0

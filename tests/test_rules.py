@@ -262,6 +262,31 @@ def test_threshold_text_takes_the_decimals_that_decide():
     assert _threshold_text([("a", -2.0)], -1.0, 2, ">=", sources) == "a <= 0.50"
 
 
+def test_threshold_text_has_no_ties_with_the_printed_threshold():
+    from sklearn_nnprune._rules import _threshold_text
+
+    # At two or three decimals a = b = 1 sums to exactly the printed threshold
+    # (0.30 - 0.10 >= 0.20 reads true); the network computes 0.2001 < 0.2004.
+    sources = dict.fromkeys("ab", (-1.0, 1.0))
+    text = _threshold_text([("a", 0.3004), ("b", -0.1003)], 0.2004, 2, ">=", sources)
+    assert text == "0.3004 * a - 0.1003 * b >= 0.2004", text
+
+
+def test_conditions_on_inputs_with_other_values_are_explained():
+    rng = np.random.RandomState(0)
+    X = rng.choice([2.0, 5.0], size=(200, 4))
+    y = ((X[:, :3] == 5.0).sum(axis=1) >= 2).astype(int)
+    clf = PrunedMLPClassifier(random_state=0, **TRANSPARENT).fit(X, y)
+    text = export_text(clf)
+    assert "at least 2 of {x0, x1, x2}" in text, text
+    assert "(as conditions, x0, x1, x2 hold when they are 5, not when they are 2)" in text
+    assert "x3" not in text
+    # On 0/1 inputs there is nothing to explain.
+    X01 = (X == 5.0).astype(float)
+    assert "as a condition" not in export_text(
+        PrunedMLPClassifier(random_state=0, **TRANSPARENT).fit(X01, y))
+
+
 def test_small_and_zero_numbers_in_text():
     from sklearn_nnprune._rules import _fmt
 
