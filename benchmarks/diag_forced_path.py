@@ -168,7 +168,8 @@ def main():
         best = max(r[3] for r in within)
         kept = [r for r in rows if 100 * (r[3] - unpruned) >= -1.0 - 1e-9]
         small = min(kept, key=lambda r: r[0])
-        print(f"{split:5d}  {100 * unpruned:5.1f}%  | {first[0]:4d} {100 * (first[3] - unpruned):+5.1f}"
+        print(f"{split:5d}  {100 * unpruned:5.1f}%  | {first[0]:4d} "
+              f"{100 * (first[3] - unpruned):+5.1f}"
               f" {first[1]:+6.2f} {100 * first[2]:5.1f}% | {100 * (best - unpruned):+5.1f}"
               f" | {small[0]:5d} {small[1]:+6.2f} | {time.perf_counter() - start:5.1f} s",
               flush=True)
