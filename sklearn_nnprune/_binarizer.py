@@ -25,16 +25,17 @@ def _threshold_text(t):
     return np.format_float_positional(t, trim="-")
 
 
-def _simplest_between(low, high):
+def _simplest_between(low, high, margin=0.0):
     """The number with the fewest decimals in [low, high): every such threshold t
     splits the same way (x <= low is below it, x >= high above), and a short one
-    reads better in a feature name."""
+    reads better in a feature name. With ``margin > 0``, t keeps at least that
+    distance from both ends (so that neither end can tie with it)."""
     mid = low + (high - low) / 2.0
     for decimals in range(18):
         t = round(mid, decimals)
-        if low <= t < high:
+        if low + margin <= t < high - margin:
             return float(t)
-    return float(low)
+    return float(mid) if margin > 0 else float(low)
 
 
 class InputBinarizer(TransformerMixin, BaseEstimator):

@@ -17,6 +17,7 @@ import numpy as np
 from sklearn.utils._param_validation import Interval, validate_params
 from sklearn.utils.validation import check_is_fitted
 
+from ._binarizer import _simplest_between
 from ._estimators import _BasePrunedMLP
 from ._network import step_levels
 
@@ -26,8 +27,8 @@ _EQUAL_RTOL = 1e-9
 # Up to this many two-valued sources a threshold unit is read from its truth table
 # (2**16 combinations); beyond, only equal weights read as "at least m of".
 _TRUTH_TABLE_MAX = 16
-# How many more decimals a threshold over two-valued sources may take so that its
-# rounded text decides every combination as the network does.
+# How many more decimals the weights of a threshold over two-valued sources may
+# take so that the rounded sums still separate what the network separates.
 _EXTRA_DECIMALS = 12
 
 
@@ -318,12 +319,18 @@ def _sum_text(terms, decimals, bias=None):
 
 
 def _threshold_text(terms, threshold, decimals, op, sources=None):
-    """``sum(w * source) op threshold`` as text. Over two-valued ``sources`` the
-    decimals are raised, up to ``_EXTRA_DECIMALS`` more, until the rounded text
-    decides every combination of the sources as the exact weights do, with no
-    combination's printed sum equal to the printed threshold."""
+    """``sum(w * source) op threshold`` as text.
+
+    Over two-valued ``sources`` the text only has to decide every combination of
+    them as the network does: the weights are rounded to ``decimals`` (more, up to
+    ``_EXTRA_DECIMALS``, when that does not separate the combinations the unit
+    tells apart) and the threshold printed is the shortest number strictly
+    between the rounded sums of the combinations below and above it, never equal
+    to any of them."""
     if sources is not None and all(name in sources for name, _ in terms):
-        decimals = _decisive_decimals(terms, threshold, decimals, op, sources)
+        separated = _separating_text(terms, threshold, decimals, op, sources)
+        if separated is not None:
+            return separated
     if len(terms) == 1:
         # One input: state the threshold on the input itself, in its own units.
         name, w = terms[0]
@@ -332,32 +339,27 @@ def _threshold_text(terms, threshold, decimals, op, sources=None):
     return f"{_sum_text(terms, decimals)} {op} {_fmt(threshold, decimals)}"
 
 
-def _decisive_decimals(terms, threshold, decimals, op, sources):
+def _separating_text(terms, threshold, decimals, op, sources):
     table = _truth_table(terms, sources)
-    if table is None:
-        return decimals
+    if table is None or len(terms) == 1:
+        return None
     values = table[2]
     w = np.array([w for _, w in terms])
     compare = np.greater_equal if op == ">=" else np.greater
-    exact = compare(values @ w, threshold)
+    fires = compare(values @ w, threshold)
+    if fires.all() or not fires.any():
+        return None
     for d in range(decimals, decimals + _EXTRA_DECIMALS + 1):
-        if len(terms) == 1:
-            # The text compares the source with threshold / w, flipped for w < 0.
-            cut = float(_fmt(threshold / w[0], d))
-            printed = compare(values[:, 0], cut) if w[0] > 0 else compare(-values[:, 0], -cut)
-        else:
-            rounded = np.sign(w) * np.array([float(_fmt(abs(v), d)) for v in w])
-            cut = float(_fmt(threshold, d))
-            total = values @ rounded
-            # A combination whose printed sum equals the printed threshold reads
-            # one way in exact decimals and maybe the other in floating point.
-            tied = np.abs(total - cut) <= 1e-9 * (np.abs(values) @ np.abs(rounded) + abs(cut))
-            if tied.any():
-                continue
-            printed = compare(total, cut)
-        if np.array_equal(printed, exact):
-            return d
-    return decimals + _EXTRA_DECIMALS
+        rounded = np.sign(w) * np.array([float(_fmt(abs(v), d)) for v in w])
+        total = values @ rounded
+        below, above = total[~fires].max(), total[fires].min()
+        # Sums within rounding error of the cut could read either way.
+        margin = 1e-9 * (np.abs(values).max() * np.abs(rounded).sum() + 1.0)
+        if above - below > 2 * margin:
+            cut = _simplest_between(below, above, margin)
+            return (f"{_sum_text(terms, d)} {op} "
+                    f"{np.format_float_positional(cut, trim='-')}")
+    return None
 
 
 def _leaf(condition, then, otherwise):

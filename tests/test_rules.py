@@ -250,41 +250,35 @@ def test_truth_table_reads_unequal_weights_as_a_count():
                      strict=False) is None
 
 
-def test_threshold_text_takes_the_decimals_that_decide():
+def test_threshold_text_separates_the_combinations():
     from sklearn_nnprune._rules import _threshold_text
 
     sources = dict.fromkeys("ab", (0.0, 1.0))
     terms = [("a", 0.463869), ("b", 2.0)]
+    # Without sources: the rounded weights and threshold.
     assert _threshold_text(terms, 0.463884, 2, ">=") == "0.46 * a + 2.00 * b >= 0.46"
+    # Over 0/1 sources "a" alone stays below (0.463869 < 0.463884): the printed
+    # threshold lies strictly between the rounded sums below and above it.
     text = _threshold_text(terms, 0.463884, 2, ">=", sources)
-    assert text == "0.46387 * a + 2.00000 * b >= 0.46388", text
-    # One source: the cut on the source itself, here between its two values.
+    assert text == "0.46 * a + 2.00 * b >= 1", text
+    # One source: the cut on the source itself.
     assert _threshold_text([("a", -2.0)], -1.0, 2, ">=", sources) == "a <= 0.50"
+    # The weights take more decimals only when two decimals cannot separate.
+    close = [("a", 1.004), ("b", 1.003), ("c", 2.0)]
+    sources = dict.fromkeys("abc", (0.0, 1.0))
+    text = _threshold_text(close, 1.0035, 2, ">=", sources)
+    assert text == "1.004 * a + 1.003 * b + 2.000 * c >= 1.0035", text
 
 
 def test_threshold_text_has_no_ties_with_the_printed_threshold():
     from sklearn_nnprune._rules import _threshold_text
 
-    # At two or three decimals a = b = 1 sums to exactly the printed threshold
-    # (0.30 - 0.10 >= 0.20 reads true); the network computes 0.2001 < 0.2004.
+    # At two decimals a = b = 1 sums to 0.20, the rounded threshold (0.20 >= 0.20
+    # reads true); the network computes 0.2001 < 0.2004. The printed threshold
+    # lies between the sums instead.
     sources = dict.fromkeys("ab", (-1.0, 1.0))
     text = _threshold_text([("a", 0.3004), ("b", -0.1003)], 0.2004, 2, ">=", sources)
-    assert text == "0.3004 * a - 0.1003 * b >= 0.2004", text
-
-
-def test_conditions_on_inputs_with_other_values_are_explained():
-    rng = np.random.RandomState(0)
-    X = rng.choice([2.0, 5.0], size=(200, 4))
-    y = ((X[:, :3] == 5.0).sum(axis=1) >= 2).astype(int)
-    clf = PrunedMLPClassifier(random_state=0, **TRANSPARENT).fit(X, y)
-    text = export_text(clf)
-    assert "at least 2 of {x0, x1, x2}" in text, text
-    assert "(as conditions, x0, x1, x2 hold when they are 5, not when they are 2)" in text
-    assert "x3" not in text
-    # On 0/1 inputs there is nothing to explain.
-    X01 = (X == 5.0).astype(float)
-    assert "as a condition" not in export_text(
-        PrunedMLPClassifier(random_state=0, **TRANSPARENT).fit(X01, y))
+    assert text == "0.30 * a - 0.10 * b >= 0.3", text
 
 
 def test_small_and_zero_numbers_in_text():
