@@ -401,9 +401,10 @@ def export_text(estimator, *, feature_names=None, class_names=None, decimals=2):
     decimals : int, default=2
         Decimals of the printed weights and thresholds. A nonzero number that
         would print as zero is printed to ``decimals`` significant digits (at
-        least one) instead, and a threshold over two-valued sources takes the
-        further decimals it needs to decide every combination of them as the
-        network does.
+        least one) instead. A threshold over two-valued sources (Boolean inputs,
+        threshold neurons) is printed as the shortest number between the rounded
+        sums of the combinations below and above it, and its weights take more
+        decimals only when ``decimals`` cannot separate those combinations.
 
     Returns
     -------
@@ -424,7 +425,10 @@ def export_text(estimator, *, feature_names=None, class_names=None, decimals=2):
     false values folded in): a logically transparent neuron (Gorban and Mirkes,
     section 7 of METHOD.md). The printed counts are computed exactly from the
     network's weights, so a fully transparent network's text predicts exactly as
-    the network does; rounded weighted sums are approximations to ``decimals``.
+    the network does. So does a threshold neuron over two-valued sources whose
+    weights differ: it is true when its weighted sum reaches the printed threshold,
+    for every combination of its sources. Weighted sums of continuous inputs and
+    smooth neurons are rounded to ``decimals``: approximations.
     A neuron whose conditions are mostly negated is stated by its complement (the
     neuron is named as before, and its uses are negated accordingly).
 
