@@ -9,7 +9,7 @@ where it is?
 
 For each ``train_test_split`` seed (``test_size=0.25, stratify=y``, estimator
 ``random_state`` fixed), PrunedMLPClassifier(hidden_layer_sizes=(32,)) follows its
-indicator path with every possible step accepted (``_back_off_search(forced=True)``:
+indicator path with every possible step accepted (``_criterion_holds`` always true:
 no criterion, kinds of ``--prune`` in turns, ``prune_step`` of the remaining
 candidates per step) down to one input and one neuron. Every structure on the path
 is scored
@@ -51,16 +51,8 @@ class _ForcedPath(PrunedMLPClassifier):
     """Follows the indicator path with every possible step accepted and keeps every
     structure with its cross-fitted per-sample scores."""
 
-    def _criterion_steps(self, kinds, state, ctx):
-        def rank(kind):
-            return lambda st: self._protect(kind, self._ranked_candidates(kind, st, ctx),
-                                            st.masks)
-
-        def attempt(kind):
-            return lambda st, batch: self._try(kind, st, batch, ctx)
-
-        return self._back_off_search([(kind, rank(kind), attempt(kind)) for kind in kinds],
-                                     state, ctx, forced=True)
+    def _criterion_holds(self, contributions, ctx):
+        return True  # every possible step is accepted: the path of the indicators
 
     def _criterion_contributions(self, state, folds):
         contributions = super()._criterion_contributions(state, folds)
