@@ -17,7 +17,7 @@ _CLASSIFICATION_TARGETS = ("binary", "multiclass", "multilabel-indicator",
                            "multiclass-multioutput")
 
 
-def _threshold_text(t):
+def _short_number(t):
     """A threshold as its shortest decimal, in scientific notation where the
     positional form would run to many zeros."""
     if t != 0 and not 1e-6 <= abs(t) < 1e12:
@@ -202,7 +202,7 @@ class InputBinarizer(TransformerMixin, BaseEstimator):
         check_is_fitted(self)
         names = _check_feature_names_in(self, input_features)
         return np.asarray(
-            [name if boolean else f"{name} > {_threshold_text(t)}"
+            [name if boolean else f"{name} > {_short_number(t)}"
              for name, boolean, t in zip(names, self.boolean_inputs_, self.thresholds_)],
             dtype=object)
 
