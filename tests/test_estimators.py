@@ -713,6 +713,13 @@ def test_impossible_validation_split(clf_data, fraction, labels, match):
                                prune=())).fit(X, y)
 
 
+def test_impossible_validation_split_regression(reg_data):
+    X, y = reg_data
+    with pytest.raises(ValueError, match="leaves 0 for training; it needs at least 1"):
+        PrunedMLPRegressor(**dict(FAST, cv=None, validation_fraction=0.999)).fit(X[:50],
+                                                                                  y[:50])
+
+
 def test_clone_keeps_parameters():
     est = PrunedMLPRegressor(max_inputs=3, prune=("inputs",), tolerance=None)
     assert clone(est).get_params() == est.get_params()
