@@ -45,9 +45,9 @@ def _parse_args(argv):
     parser.add_argument("--max-inputs", type=int, metavar="K",
                         help="Keep at most K inputs, even at a loss of quality.")
     parser.add_argument("--tolerance", type=float, metavar="T",
-                        help="How far the criterion score may drop below the unpruned "
-                             "network's, in the units of the criterion printed under "
-                             "Scores (default: the estimator's).")
+                        help="How far the criterion score may drop below the best "
+                             "network met so far, in the units of the criterion printed "
+                             "under Scores (default: the estimator's).")
     parser.add_argument("--levels", metavar="LEVELS",
                         help="Reduced weight precision: 'binary', 'ternary' or a number "
                              "of levels (default: 'ternary' on the elections data, full "
