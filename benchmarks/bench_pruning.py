@@ -14,7 +14,10 @@
     random_state=0, stratify=y)``, inputs standardized on the training part.
     Ours: PrunedMLPClassifier(hidden_layer_sizes=(32,), random_state=0), every other
     parameter at its default; it never sees the test part. Its own unpruned network
-    is the same estimator with ``prune=()``. Targets of the issue: at most 23 weights
+    is the same estimator with ``prune=()``. A second row gives the size target as a
+    cap instead (``prune=("synapses",), max_synapses=23`` or 10% of the weights,
+    ``tolerance=None``): not the defaults the targets are judged on, but what a
+    user who knows the budget gets. Targets of the issue: at most 23 weights
     left on breast_cancer, at least 90% of the weights removed on digits, test
     accuracy within 1 point of the unpruned network's. The torch side
     (``_torch_peer.py``: one (32,) tanh hidden layer, 20% of the remaining weights per
@@ -190,10 +193,20 @@ def compression_benchmark(torch_python):
                     accuracy=pruned.score(X_te, y_te),
                     unpruned_accuracy=unpruned.score(X_te, y_te),
                     seconds=t_pruned, unpruned_seconds=t_unpruned)
+        # The size target stated as a cap (synapses only, no criterion): what a user
+        # who knows the budget gets; not the default the targets are judged on.
+        budget = 23 if name == "breast_cancer" else int(0.1 * total)
+        capped, t_capped = _fit(PrunedMLPClassifier(hidden_layer_sizes=(32,), random_state=0,
+                                                    prune=("synapses",), max_synapses=budget,
+                                                    tolerance=None), X_tr, y_tr)
+        capped_row = dict(ours, weights=int(capped.n_synapses_), inputs=int(capped.n_inputs_),
+                          neurons=int(capped.n_neurons_), accuracy=capped.score(X_te, y_te),
+                          seconds=t_capped)
         peer, how = _torch_side(data, torch_python)
         quoted = QUOTED[name]
         rows = [("sklearn_nnprune (ours)", ours,
-                 f"{t_pruned:.1f} s (unpruned {t_unpruned:.1f} s)")]
+                 f"{t_pruned:.1f} s (unpruned {t_unpruned:.1f} s)"),
+                (f"ours, max_synapses={budget}, synapses", capped_row, f"{t_capped:.1f} s")]
         if peer is not None:
             rows.append((f"torch magnitude ({how})", peer,
                          f"{peer['seconds']:.1f} s, {peer['rounds']} rounds"))
