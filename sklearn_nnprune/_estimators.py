@@ -928,7 +928,10 @@ class PrunedMLPClassifier(ClassifierMixin, _BasePrunedMLP):
     alpha : float, default=1.0
         L2 penalty, scaled as in scikit-learn's MLP: ``alpha / (2 n) * ||W||^2``.
         Larger than MLPClassifier's default: a network that memorizes its training
-        set makes every pruning decision noisy.
+        set makes every pruning decision noisy. On a few hundred rows it can keep
+        the network nearly linear (make_moons with 150 rows: 86% on new data
+        against 95-96% with ``alpha=0.3``); compare values by cross-validation
+        there (user guide, "Small data with a curved boundary").
     batch_size : int or "auto", default="auto"
         Mini-batch size of "adam"; "auto" is ``min(200, n_samples)``.
     learning_rate_init : float, default=1e-3
@@ -1257,7 +1260,9 @@ class PrunedMLPRegressor(RegressorMixin, _BasePrunedMLP):
     solver : {"lbfgs", "adam"}, default="lbfgs"
         Training algorithm.
     alpha : float, default=1.0
-        L2 penalty, ``alpha / (2 n) * ||W||^2`` on the standardized problem.
+        L2 penalty, ``alpha / (2 n) * ||W||^2`` on the standardized problem. On a
+        few hundred rows it can keep the network nearly linear; compare values by
+        cross-validation there (see PrunedMLPClassifier).
     batch_size : int or "auto", default="auto"
         Mini-batch size of "adam".
     learning_rate_init : float, default=1e-3
