@@ -24,9 +24,10 @@ from sklearn.utils.multiclass import check_classification_targets, type_of_targe
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._estimators import (PrunedMLPClassifier, PrunedMLPRegressor, _mean_and_scale,
-                          _numeric_target)
-from ._model_selection import paired_drop_within_noise
+from ._checks import numeric_target
+from ._estimators import PrunedMLPClassifier, PrunedMLPRegressor
+from ._procedure import paired_drop_within_noise, resolve_scoring
+from ._scaling import mean_and_scale
 
 # How many attempts (member fits) the search may spend per requested member when
 # max_attempts is None. The elections need about 1.1 fits per member; the margin is
@@ -286,9 +287,9 @@ class MinimalNetworkCommittee(MetaEstimatorMixin, BaseEstimator):
         X, y = validate_data(self, X, y, dtype=np.float64, ensure_min_samples=2,
                              multi_output=regression)
         if regression:
-            y = _numeric_target(y, f"{type(self).__name__} with a regressor")
+            y = numeric_target(y, f"{type(self).__name__} with a regressor")
             Y = y.reshape(-1, 1) if y.ndim == 1 else y
-            self._y_scale = _mean_and_scale(Y)[1]
+            self._y_scale = mean_and_scale(Y)[1]
         else:
             try:
                 check_classification_targets(y)
@@ -340,7 +341,8 @@ class MinimalNetworkCommittee(MetaEstimatorMixin, BaseEstimator):
         n_features = X.shape[1]
         # The committee's check is on training accuracy (R^2): a member's tolerance
         # carries over when its own criterion has those units, not from log-loss.
-        same_units = base._criterion_scoring() in ("accuracy", "r2")
+        same_units = resolve_scoring(base.get_params(deep=False),
+                                     isinstance(base, PrunedMLPClassifier)) in ("accuracy", "r2")
         tolerance = (np.inf if base.tolerance is None
                      else base.tolerance if same_units else 0.0)
         noise = base.get_params().get("noise_tolerance", 0.0)

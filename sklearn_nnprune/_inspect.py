@@ -4,7 +4,7 @@ import numpy as np
 from sklearn.utils._param_validation import StrOptions, validate_params
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
-from ._estimators import _BasePrunedMLP
+from ._base import _BasePrunedMLP
 from ._sensitivity import average_sensitivities
 
 

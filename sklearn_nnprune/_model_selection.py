@@ -7,20 +7,6 @@ import numpy as np
 from ._pruning import resolve_count
 
 
-def paired_drop_within_noise(diff, tolerance, noise_tolerance):
-    """The one-standard-error test on paired per-sample score differences.
-
-    ``diff`` holds, per sample, the reference's score contribution minus the
-    candidate's (their sums are the two scores). The candidate holds when the
-    summed drop is at most ``tolerance`` plus ``noise_tolerance`` standard errors
-    of that sum, ``sqrt(n) * std(diff)``. Shared by the estimators' pruning
-    criterion and the committee's check of its members.
-    """
-    n = diff.shape[0]
-    se = np.sqrt(n) * diff.std(ddof=1) if n > 1 else 0.0
-    return diff.sum() <= tolerance + noise_tolerance * se + 1e-12
-
-
 def fewest_within_noise(param_name="max_inputs", n_se=1.0, *, n_features=None,
                         metric="score"):
     """A ``refit`` rule for GridSearchCV: the smallest structure that scores within

@@ -234,3 +234,16 @@ def count_structure(masks):
                     for M_in, M_out in zip(masks[:-1], masks[1:]))
     n_synapses = sum(int(M.sum()) for M in masks)
     return n_inputs, n_neurons, n_synapses
+
+
+def class_probabilities(out):
+    """Class probabilities from a classifier's output: a binary network has one
+    logistic output, the probability of class 1."""
+    return np.hstack([1.0 - out, out]) if out.shape[1] == 1 else out
+
+
+def decode_output(out):
+    """Index of the predicted class from a classifier's output."""
+    if out.shape[1] == 1:
+        return (out[:, 0] > 0.5).astype(int)
+    return out.argmax(axis=1)

@@ -8,124 +8,23 @@ that an input that left by the cascade (all its synapses cut, or the neurons it 
 removed) is attributed to the step that left it dangling.
 """
 
-import re
-
 import numpy as np
 import pandas as pd
 from sklearn.utils.validation import check_is_fitted
 
-from ._estimators import _BasePrunedMLP
+from ._base import _BasePrunedMLP
 from ._inspect import sensitivity_indicators
-
-_NEURON = re.compile(r"^h(\d+)\[(\d+)\]$")
-_OUTPUT = re.compile(r"^out\[(\d+)\]$")
+from ._procedure import input_names, network_ranking
+from ._procedure import removal_steps_of as _removal_steps
+from ._selector import NetworkInputSelector
 
 
 def _input_names(network):
-    names = getattr(network, "feature_names_in_", None)
-    if names is not None:
-        return [str(n) for n in names]
-    return [f"x{i}" for i in range(network.n_features_in_)]
-
-
-def _cascade_masks(masks):
-    """Masks-only mirror of ``_pruning.cascade``: drop hidden neurons without
-    incoming or without outgoing synapses, until nothing changes (in place)."""
-    changed = True
-    while changed:
-        changed = False
-        for layer in range(1, len(masks)):
-            has_in = masks[layer - 1].any(axis=0)
-            has_out = masks[layer].any(axis=1)
-            dangling = np.flatnonzero(has_in != has_out)
-            if dangling.size:
-                masks[layer - 1][:, dangling] = False
-                masks[layer][dangling] = False
-                changed = True
-
-
-def _remove_by_name(masks, kind, name, input_index):
-    """Apply one removed element of ``pruning_history_`` to the masks (in place);
-    returns the input index for an input, else None."""
-    if kind == "inputs":
-        i = input_index[name]
-        masks[0][i] = False
-        return i
-    if kind in ("neurons", "merge"):
-        layer, j = (int(g) for g in _NEURON.match(name).groups())
-        masks[layer - 1][:, j] = False
-        masks[layer][j] = False
-        return None
-    src, dst = name.rsplit("->", 1)
-    match = _NEURON.match(dst)
-    if match:
-        layer, j = int(match.group(1)) - 1, int(match.group(2))
-    else:
-        layer, j = len(masks) - 1, int(_OUTPUT.match(dst).group(1))
-    i = input_index[src] if layer == 0 else int(_NEURON.match(src).group(2))
-    masks[layer][i, j] = False
-    return None
-
-
-def _removal_steps(network):
-    """For each input of a fitted pruned network: the step of ``pruning_history_``
-    that removed it (0 = kept, -1 = removed at an unknown step), the kind of that
-    step, and its position in the step's rank order (larger = more significant).
-    """
-    n_features = network.n_features_in_
-    names = _input_names(network)
-    input_index = {name: i for i, name in enumerate(names)}
-    masks = [np.ones(M.shape, dtype=bool) for M in network.masks_]
-    steps = np.zeros(n_features, dtype=int)
-    kinds = np.full(n_features, None, dtype=object)
-    position = np.zeros(n_features)
-    try:
-        for entry in network.pruning_history_:
-            if not entry["accepted"]:
-                continue
-            before = masks[0].any(axis=1)
-            for pos, name in enumerate(entry["removed"]):
-                i = _remove_by_name(masks, entry["kind"], name, input_index)
-                if i is not None:
-                    # Removed inputs are listed least significant first.
-                    position[i] = pos + 1
-            _cascade_masks(masks)
-            gone = before & ~masks[0].any(axis=1)
-            steps[gone] = entry["step"]
-            kinds[gone] = entry["kind"]
-        replayed = masks[0].any(axis=1)
-    except (KeyError, AttributeError, ValueError, IndexError):
-        replayed = None
-    support = np.asarray(network.support_, dtype=bool)
-    if replayed is None or not np.array_equal(replayed, support):
-        # The history does not explain the fitted masks (e.g. a network built
-        # outside the pruning loop): keep what is certain, the support.
-        unknown = ~support & (steps == 0) if replayed is not None else ~support
-        steps[unknown] = -1
-        kinds[unknown] = None
-        steps[support] = 0
-        kinds[support] = None
-    return steps, kinds, position
-
-
-def _network_ranking(network):
-    """RFE-style ranking of the inputs of one pruned network: 1 = kept, then the
-    inputs removed last, ..., up to the input removed first."""
-    steps, _, position = _removal_steps(network)
-    support = np.asarray(network.support_, dtype=bool)
-    # An unknown step counts as "removed last": the only certain fact is removal.
-    step_key = np.where(steps < 0, np.iinfo(np.int64).max, steps)
-    removed = np.flatnonzero(~support)
-    order = removed[np.lexsort((-removed, position[removed], step_key[removed]))[::-1]]
-    ranking = np.ones(support.shape[0], dtype=int)
-    ranking[order] = np.arange(2, order.size + 2)
-    return ranking
+    return input_names(network.n_features_in_, getattr(network, "feature_names_in_", None))
 
 
 def _resolve(estimator):
     """(networks, selector-or-None) for a fitted pruned network or selector."""
-    from ._selector import NetworkInputSelector  # it imports this module
-
     if isinstance(estimator, NetworkInputSelector):
         check_is_fitted(estimator)
         if hasattr(estimator, "estimators_"):
@@ -220,7 +119,7 @@ def input_report(estimator, X, y):
     owner = selector if selector is not None else networks[0]
     support = np.asarray(owner.support_ if selector is None else selector.support_,
                          dtype=bool)
-    ranking = selector.ranking_ if selector is not None else _network_ranking(networks[0])
+    ranking = selector.ranking_ if selector is not None else network_ranking(networks[0])
     total = sens["sum"].sum()
     columns = {
         "feature": _input_names(networks[0]),

@@ -18,7 +18,7 @@ from sklearn.utils._param_validation import Interval, validate_params
 from sklearn.utils.validation import check_is_fitted
 
 from ._binarizer import _simplest_between
-from ._estimators import _BasePrunedMLP
+from ._base import _BasePrunedMLP
 from ._network import step_levels
 
 # Relative tolerance under which condition weights count as equal (quantized

@@ -12,7 +12,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from ._dependence import independent_columns
 from ._estimators import PrunedMLPClassifier, PrunedMLPRegressor
 from ._pruning import resolve_count
-from ._report import _network_ranking
+from ._procedure import network_ranking
 from ._targets import holds_class_labels
 
 # Relative residual below which a selected input counts as an exact linear
@@ -257,7 +257,7 @@ class NetworkInputSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
                 # The network met the cap; what is dropped leaves it unfilled.
                 dependent = self._dependent(X_checked, self.support_)
                 self.support_[dependent] = False
-            ranking = (_network_ranking(networks[0])
+            ranking = (network_ranking(networks[0])
                        if hasattr(networks[0], "pruning_history_")
                        else self._vote_ranking(supports[0]))
             self.estimator_ = networks[0]

@@ -303,19 +303,19 @@ def test_scoring_neg_log_loss_with_transparent_network():
 
 
 def test_small_fits_run_on_one_blas_thread(monkeypatch, clf_data):
-    import sklearn_nnprune._estimators as module
+    import sklearn_nnprune._procedure.training as module
     calls = []
-    real = module._blas_limit
+    real = module.blas_limit
 
     def spy(threads):
         calls.append(threads)
         return real(threads)
 
-    monkeypatch.setattr(module, "_blas_limit", spy)
+    monkeypatch.setattr(module, "blas_limit", spy)
     PrunedMLPClassifier(random_state=0, prune=(), **FAST).fit(*clf_data)
     assert calls and calls[0] == 1
     calls.clear()
-    monkeypatch.setattr(module, "_THREADED_WORK", 0)
+    monkeypatch.setattr(module, "THREADED_WORK", 0)
     PrunedMLPClassifier(random_state=0, prune=(), **FAST).fit(*clf_data)
     assert calls[0] is None
 
@@ -360,11 +360,12 @@ def _turns(monkeypatch, accept_attempts):
     counts of candidates."""
     attempts = []
 
-    def holds(self, contributions, ctx):
+    def holds(self, contributions, reference):
         attempts.append(None)
         return len(attempts) in accept_attempts
 
-    monkeypatch.setattr(PrunedMLPClassifier, "_criterion_holds", holds)
+    from sklearn_nnprune._procedure.criterion import Criterion
+    monkeypatch.setattr(Criterion, "holds", holds)
     X, y = make_classification(n_samples=60, n_features=5, n_informative=3,
                                n_redundant=0, random_state=0)
     clf = PrunedMLPClassifier(hidden_layer_sizes=(4,), cv=None, max_iter=50,
@@ -636,7 +637,9 @@ def test_r2_criterion_counts_errors_on_a_constant_output(reg_data):
     exact = (Y - reg._y_mean) / reg._y_scale  # perfect outputs, standardized
     off = exact.copy()
     off[:, 1] += 0.5
-    perfect, wrong = (reg._score_contributions(Y, out).sum() for out in (exact, off))
+    from sklearn_nnprune._procedure import RegressionScore
+    score = RegressionScore(reg._y_mean, reg._y_scale)
+    perfect, wrong = (score(Y, out).sum() for out in (exact, off))
     assert perfect == pytest.approx(1.0)
     assert wrong < perfect - 0.1
 
@@ -734,7 +737,7 @@ def _linear_task():
 
 def test_duplicate_neurons_merged_without_changing_predictions(monkeypatch):
     from sklearn_nnprune import export_text
-    from sklearn_nnprune._estimators import _BasePrunedMLP
+    import sklearn_nnprune._procedure.run as run
     X, y = _linear_task()
     params = dict(hidden_layer_sizes=(8,), random_state=0)
     merged = PrunedMLPClassifier(**params).fit(X, y)
@@ -743,7 +746,7 @@ def test_duplicate_neurons_merged_without_changing_predictions(monkeypatch):
     assert last["n_neurons"] == merged.n_neurons_ == 1
     assert merged.pruning_report()["kind"].iloc[-1] == "merge"
     assert export_text(merged).count("h1[") == 2  # one neuron, defined and used
-    monkeypatch.setattr(_BasePrunedMLP, "_merge_duplicates", lambda self, net, X: net)
+    monkeypatch.setattr(run, "merge_duplicates", lambda net, *args: (net, []))
     copies = PrunedMLPClassifier(**params).fit(X, y)
     assert copies.n_neurons_ == merged.n_neurons_ + last["n_removed"]
     assert copies.n_synapses_ > merged.n_synapses_
@@ -755,9 +758,9 @@ def test_duplicate_neurons_merged_without_changing_predictions(monkeypatch):
 
 
 def test_merge_that_moves_the_outputs_is_not_kept(monkeypatch):
-    import sklearn_nnprune._estimators as estimators
+    import sklearn_nnprune._procedure.state as state
     X, y = _linear_task()
-    monkeypatch.setattr(estimators, "_MERGE_OUTPUT_TOL", -1.0)  # no merge can pass
+    monkeypatch.setattr(state, "MERGE_OUTPUT_TOL", -1.0)  # no merge can pass
     clf = PrunedMLPClassifier(hidden_layer_sizes=(8,), random_state=0).fit(X, y)
     assert all(step["kind"] != "merge" for step in clf.pruning_history_)
     assert clf.n_neurons_ > 1
@@ -780,14 +783,14 @@ def test_near_duplicates_of_two_layers_merged():
     ({"binarize_neurons": True, "cv": None}, False),  # a threshold has no mirror image
 ])
 def test_duplicates_sought_only_where_neurons_may_go(monkeypatch, params, searched):
-    import sklearn_nnprune._estimators as estimators
-    calls, original = [], estimators.merge_duplicate_neurons
+    import sklearn_nnprune._procedure.state as state
+    calls, original = [], state.merge_duplicate_neurons
 
     def spy(*args):
         calls.append(args)
         return original(*args)
 
-    monkeypatch.setattr(estimators, "merge_duplicate_neurons", spy)
+    monkeypatch.setattr(state, "merge_duplicate_neurons", spy)
     X, y = _linear_task()
     PrunedMLPClassifier(hidden_layer_sizes=(4,), max_iter=100, retrain_iter=10,
                         random_state=0, **params).fit(X, y)

@@ -1,0 +1,382 @@
+"""What the pruned classifier and regressor share: parameters, their checks, and
+turning the pruning procedure's result into fitted attributes.
+
+The procedure itself (training, criterion, ranking, path search) lives in
+``_procedure``; a fit validates, calls :func:`~._procedure.prune_network` once,
+and assigns the fitted state at the end, all at once.
+"""
+
+import numbers
+import time
+import warnings
+from numbers import Integral, Real
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, RealNotInt, StrOptions
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from ._network import count_structure, predict_output
+from ._procedure import (PRUNABLE_KINDS, PruningSettings, Trainer, history_rows,
+                         input_names, make_criterion, prune_network, resolve_scoring,
+                         simplifies)
+from ._procedure import training
+from ._procedure.ranking import hidden_means, indicators
+from ._procedure.transparency import level_spec, unit_factors
+from ._pruning import resolve_count
+from ._scaling import mean_and_scale
+from ._transparent import _TransparentMixin
+
+_count_or_fraction = [Interval(Integral, 1, None, closed="left"),
+                      Interval(RealNotInt, 0, 1, closed="right")]
+_CAP_KINDS = {"max_inputs": "inputs", "max_neurons": "neurons",
+              "max_synapses": "synapses", "max_fan_in": "synapses"}
+
+
+class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
+    """Common machinery of the pruned classifier and regressor."""
+
+    _parameter_constraints = {
+        "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
+        "activation": [StrOptions({"tanh", "logistic", "relu", "identity", "rational"})],
+        "solver": [StrOptions({"lbfgs", "adam"})],
+        "alpha": [Interval(Real, 0, None, closed="left")],
+        "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
+        "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "retrain_iter": [Interval(Integral, 0, None, closed="left")],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "prune": [list, tuple, set, frozenset, str],
+        "max_inputs": _count_or_fraction + [None],
+        "max_neurons": _count_or_fraction + [None],
+        "max_synapses": _count_or_fraction + [None],
+        "max_fan_in": [Interval(Integral, 1, None, closed="left"), None],
+        "tolerance": [Interval(Real, 0, None, closed="left"), None],
+        "noise_tolerance": [Interval(Real, 0, None, closed="left")],
+        "validation_fraction": [Interval(RealNotInt, 0, 1, closed="neither"), None],
+        "cv": [Interval(Integral, 2, None, closed="left"), None],
+        "indicator": [StrOptions({"sum", "max"})],
+        "reference": [StrOptions({"mean", "zero"})],
+        "accumulate": [Interval(Integral, 1, None, closed="left")],
+        "prune_step": _count_or_fraction,
+        "weight_levels": [None, StrOptions({"binary", "ternary"}),
+                          Interval(Integral, 2, None, closed="left"), "array-like"],
+        "binarize_neurons": ["boolean"],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+    }
+
+    def __init__(
+        self,
+        *,
+        hidden_layer_sizes=(16,),
+        activation="tanh",
+        solver="lbfgs",
+        alpha=1.0,
+        batch_size="auto",
+        learning_rate_init=1e-3,
+        n_iter_no_change=10,
+        max_iter=500,
+        retrain_iter=30,
+        tol=1e-6,
+        prune=PRUNABLE_KINDS,
+        max_inputs=None,
+        max_neurons=None,
+        max_synapses=None,
+        max_fan_in=None,
+        tolerance=0.0,
+        noise_tolerance=1.0,
+        validation_fraction=None,
+        cv=3,
+        scoring="auto",
+        indicator="sum",
+        reference="mean",
+        accumulate=3,
+        prune_step=0.1,
+        weight_levels=None,
+        binarize_neurons=False,
+        random_state=None,
+        verbose=0,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.solver = solver
+        self.alpha = alpha
+        self.batch_size = batch_size
+        self.learning_rate_init = learning_rate_init
+        self.n_iter_no_change = n_iter_no_change
+        self.max_iter = max_iter
+        self.retrain_iter = retrain_iter
+        self.tol = tol
+        self.prune = prune
+        self.max_inputs = max_inputs
+        self.max_neurons = max_neurons
+        self.max_synapses = max_synapses
+        self.max_fan_in = max_fan_in
+        self.tolerance = tolerance
+        self.noise_tolerance = noise_tolerance
+        self.validation_fraction = validation_fraction
+        self.cv = cv
+        self.scoring = scoring
+        self.indicator = indicator
+        self.reference = reference
+        self.accumulate = accumulate
+        self.prune_step = prune_step
+        self.weight_levels = weight_levels
+        self.binarize_neurons = binarize_neurons
+        self.random_state = random_state
+        self.verbose = verbose
+
+    # ------------------------------------------------------------------ checks
+    def _hidden_sizes(self):
+        hidden = np.atleast_1d(np.asarray(self.hidden_layer_sizes))
+        if hidden.ndim != 1 or not all(isinstance(h, numbers.Integral) or
+                                       (isinstance(h, np.integer)) for h in hidden.tolist()):
+            raise ValueError("hidden_layer_sizes must be a tuple of positive ints, got "
+                             f"{self.hidden_layer_sizes!r}.")
+        hidden = tuple(int(h) for h in hidden)
+        if any(h < 1 for h in hidden):
+            raise ValueError("hidden_layer_sizes must contain only positive ints, got "
+                             f"{self.hidden_layer_sizes!r}.")
+        return hidden
+
+    def _prune_kinds(self):
+        """The kinds of ``prune``, in the order inputs, neurons, synapses."""
+        prune = (self.prune,) if isinstance(self.prune, str) else tuple(self.prune)
+        unknown = [k for k in prune if k not in PRUNABLE_KINDS]
+        if unknown:
+            raise ValueError(f"prune contains unknown kinds {unknown!r}; allowed kinds are "
+                             f"{list(PRUNABLE_KINDS)}.")
+        return tuple(kind for kind in PRUNABLE_KINDS if kind in prune)
+
+    def _check_caps(self, kinds, n_features, hidden, n_outputs):
+        for cap, kind in _CAP_KINDS.items():
+            if getattr(self, cap) is not None and kind not in kinds:
+                raise ValueError(f"{cap}={getattr(self, cap)!r} needs {kind!r} in prune "
+                                 f"(prune={self.prune!r}).")
+        total = {"max_inputs": n_features, "max_neurons": sum(hidden),
+                 "max_synapses": int(np.dot((n_features,) + hidden, hidden + (n_outputs,)))}
+        for cap, limit in total.items():
+            value = getattr(self, cap)
+            if isinstance(value, numbers.Integral) and value > limit:
+                raise ValueError(f"{cap}={value} is larger than the network has "
+                                 f"({limit}); the cap can never bind.")
+        # The fewest elements that still connect the inputs to the outputs: one
+        # neuron per hidden layer and one synapse between consecutive layers.
+        least = {"max_neurons": (len(hidden), "neurons"),
+                 "max_synapses": (len(hidden) + 1, "synapses")}
+        for cap, (fewest, kind) in least.items():
+            value = getattr(self, cap)
+            if value is not None and resolve_count(value, total[cap]) < fewest:
+                raise ValueError(
+                    f"{cap}={value!r} leaves fewer than {fewest} {kind}; a network "
+                    f"with {len(hidden)} hidden layer(s) needs at least {fewest} to "
+                    "connect its inputs to its outputs.")
+        if self.max_fan_in is not None:
+            widest = max((n_features,) + hidden)
+            if self.max_fan_in > widest:
+                raise ValueError(f"max_fan_in={self.max_fan_in} is larger than any "
+                                 f"neuron's number of inputs ({widest}).")
+
+    def _check_criterion(self, n_samples, y, classifier):
+        if self.cv is not None and self.validation_fraction is not None:
+            raise ValueError("Set either cv (a cross-fitted criterion) or "
+                             "validation_fraction (one held-out split), not both; got "
+                             f"cv={self.cv}, validation_fraction={self.validation_fraction}.")
+        if not self._simplifies():
+            return  # no criterion, no folds
+        if self.cv is not None:
+            smallest = np.bincount(y).min() if classifier else n_samples
+            if smallest < self.cv:
+                advice = ("Lower cv or set cv=None (for a NetworkInputSelector or "
+                          "MinimalNetworkCommittee: on its estimator)")
+                if classifier:
+                    advice += ", or use PrunedMLPRegressor if y holds numbers, not labels"
+                raise ValueError(f"cv={self.cv} folds need at least {self.cv} samples"
+                                 f"{' of every class' if classifier else ''}; the "
+                                 f"smallest count is {smallest}. {advice}.")
+        if self.validation_fraction is not None:
+            self._check_validation_split(n_samples, y, classifier)
+
+    def _check_validation_split(self, n_samples, y, classifier):
+        """The held-out split of ``validation_fraction`` must be possible: both
+        parts non-empty and, for a stratified split, every class in both."""
+        n_val = int(np.ceil(self.validation_fraction * n_samples))
+        n_fit = n_samples - n_val
+        n_classes = len(np.unique(y)) if classifier else 1
+        if min(n_val, n_fit) < n_classes:
+            part, size = ("validation", n_val) if n_val < n_fit else ("training", n_fit)
+            needed = (f"{n_classes}, one of every class" if classifier else "1")
+            raise ValueError(f"validation_fraction={self.validation_fraction} on "
+                             f"{n_samples} samples leaves {size} for {part}; it needs "
+                             f"at least {needed}. Change validation_fraction.")
+        if classifier and np.bincount(y).min() < 2:
+            raise ValueError(f"validation_fraction={self.validation_fraction}: a stratified "
+                             "split needs at least 2 samples of every class; the smallest "
+                             "class has 1. Set validation_fraction=None (the criterion is "
+                             "then scored on the training data), or remove that class.")
+
+    def _simplifies(self):
+        """Whether the fit prunes, quantizes or binarizes, and so needs a criterion."""
+        return simplifies(self.get_params(deep=False))
+
+    def _criterion_scoring(self):
+        return resolve_scoring(self.get_params(deep=False), self._is_classifier_task())
+
+    # ------------------------------------------------------------------- fit
+    def _fit(self, X, y, Y, *, output_activation, score, y_mean=None, y_scale=None):
+        """Train and prune on validated ``X``; ``y`` is what the criterion compares
+        to, ``Y`` the network's coded targets. Returns the fitted attributes."""
+        n_samples, n_features = X.shape
+        classifier = self._is_classifier_task()
+        hidden, kinds = self._hidden_sizes(), self._prune_kinds()
+        self._check_caps(kinds, n_features, hidden, Y.shape[1])
+        self._check_criterion(n_samples, y, classifier)
+        self._check_transparency(hidden)
+        layer_sizes = (n_features,) + hidden + (Y.shape[1],)
+        n_weights = sum(a * b for a, b in zip(layer_sizes[:-1], layer_sizes[1:]))
+        # Below this much work every product of the fit (training, criterion,
+        # indicators) is too small for BLAS threads to pay for their start-up.
+        with training.blas_limit(training.threads_for(n_samples, n_weights)):
+            return self._fit_network(X, y, Y, layer_sizes, kinds, output_activation,
+                                     score, y_mean, y_scale)
+
+    def _fit_network(self, X, y, Y, layer_sizes, kinds, output_activation, score,
+                     y_mean, y_scale):
+        rng = check_random_state(self.random_state)
+        x_mean, x_scale = mean_and_scale(X)
+        Xs = (X - x_mean) / x_scale
+        simplify = self._simplifies()
+        out_scale = np.ones(Y.shape[1]) if y_scale is None else y_scale
+        settings = PruningSettings(
+            activation=self.activation, output_activation=output_activation, kinds=kinds,
+            max_inputs=self.max_inputs, max_neurons=self.max_neurons,
+            max_synapses=self.max_synapses, max_fan_in=self.max_fan_in,
+            tolerance=self.tolerance, prune_step=self.prune_step, indicator=self.indicator,
+            reference=self.reference, max_iter=self.max_iter, retrain_iter=self.retrain_iter,
+            input_reference=(np.zeros(X.shape[1]) if self.reference == "mean"
+                             else -x_mean / x_scale),
+            levels=level_spec(self.weight_levels),
+            unit_factors=unit_factors(len(layer_sizes) - 1, x_scale, out_scale),
+            binarize_neurons=bool(self.binarize_neurons), simplify=simplify)
+        trainer = Trainer(self.solver, self.alpha, self.activation, output_activation,
+                          self.accumulate, self.tol, self.batch_size,
+                          self.learning_rate_init, self.n_iter_no_change)
+        # Without simplification there is nothing to score: one network, all the data.
+        criterion = make_criterion(
+            Xs, Y, y, cv=self.cv if simplify else None,
+            validation_fraction=self.validation_fraction if simplify else None,
+            classifier=self._is_classifier_task(), rng=rng, score=score,
+            tolerance=self.tolerance, noise_tolerance=self.noise_tolerance,
+            activation=self.activation, output_activation=output_activation)
+        result = prune_network(Xs, Y, layer_sizes, settings=settings, criterion=criterion,
+                               trainer=trainer, rng=rng, log=self._progress_log())
+        self._warn_convergence(result.converged)
+        fitted = dict(_output_activation=output_activation, _x_mean=x_mean,
+                      _x_scale=x_scale, _input_reference=settings.input_reference,
+                      scoring_=self._criterion_scoring(),
+                      baseline_score_=result.baseline_score, score_=result.score,
+                      n_iter_=result.training["n_iter"],
+                      loss_curve_=result.training["loss_curve"],
+                      loss_=result.training["loss"], _level_scales=result.level_scales)
+        fitted["pruning_history_"] = history_rows(
+            result.steps, input_names(X.shape[1], getattr(self, "feature_names_in_", None)),
+            len(layer_sizes) - 1)
+        fitted.update(self._network_attributes(result.network, Xs, Y, settings, x_mean,
+                                               x_scale, y_mean, y_scale))
+        fitted.update(self._transparent_attributes(result.network, X, fitted["masks_"],
+                                                   fitted["coefs_"], result.level_scales))
+        return fitted
+
+    def _warn_convergence(self, converged):
+        if not converged:
+            warnings.warn(f"{type(self).__name__}: the {self.solver} solver reached "
+                          f"max_iter={self.max_iter} iterations before the loss converged "
+                          "(the first training, or the final one on all the data); raise "
+                          "max_iter.", ConvergenceWarning)
+
+    def _network_attributes(self, net, Xs, Y, settings, x_mean, x_scale, y_mean, y_scale):
+        """Fitted attributes of the returned network ``net`` (standardized units)."""
+        masks = [M.copy() for M in net.masks]
+        support = masks[0].any(axis=1)
+        attrs = dict(_state=net, masks_=masks, support_=support)
+        attrs["n_inputs_"], attrs["n_neurons_"], attrs["n_synapses_"] = count_structure(masks)
+        # The training means, whatever the pruning reference, for
+        # sensitivity_indicators(reference="mean"); of the smooth network, as the
+        # indicators are.
+        attrs["_neuron_means"] = hidden_means(net, Xs, settings.activation,
+                                              settings.output_activation, None)
+        ind = np.where(support, indicators("inputs", net, Xs, Y, settings), 0.0)
+        total = ind.sum()
+        attrs["feature_importances_"] = (ind / total if total > 0 and np.isfinite(total)
+                                         else support / support.sum())
+        # Report the weights in the original units of X (and of y for regression).
+        coefs = [W.copy() for W in net.coefs]
+        intercepts = [b.copy() for b in net.intercepts]
+        intercepts[0] = intercepts[0] - (x_mean / x_scale) @ coefs[0]
+        coefs[0] = coefs[0] / x_scale[:, None]
+        if y_scale is not None:
+            coefs[-1], intercepts[-1] = coefs[-1] * y_scale, intercepts[-1] * y_scale + y_mean
+        for W, M in zip(coefs, masks):
+            W[~M] = 0.0
+        if not all(np.isfinite(W).all() for W in coefs + intercepts):
+            raise ValueError("Training produced non-finite weights; the input data may "
+                             "contain very large values and need rescaling.")
+        attrs["coefs_"], attrs["intercepts_"] = coefs, intercepts
+        return attrs
+
+    def _assign(self, fitted):
+        """Set the fitted state at once."""
+        for name, value in fitted.items():
+            setattr(self, name, value)
+        return self
+
+    # --------------------------------------------------------------- helpers
+    def _forward_original(self, X):
+        check_is_fitted(self)
+        X = validate_data(self, X, reset=False, dtype=np.float64)
+        return predict_output(X, self.coefs_, self.intercepts_, self.activation,
+                              self._output_activation, self._step_units())
+
+    @property
+    def _n_weight_layers(self):
+        return len(np.atleast_1d(self.hidden_layer_sizes)) + 1
+
+    def pruning_report(self):
+        """The pruning path as a DataFrame, one row per attempted step.
+
+        Returns
+        -------
+        report : pandas.DataFrame
+            Columns ``step, kind, removed, n_removed, accepted, forced, score,
+            n_inputs, n_neurons, n_synapses``. ``step`` numbers the attempts from
+            1; ``kind`` is "inputs", "neurons", "synapses", "levels" (weights fixed
+            to their levels) or "binarize" (a threshold neuron); ``removed`` names
+            the elements of the step; ``accepted`` says whether the step stands
+            (rejected steps were undone); ``forced`` marks steps taken whatever
+            the criterion says: a cap being reached, or quantization and
+            binarization with ``tolerance=None`` (a forced step that was impossible,
+            because it would cut every path to the output, is not accepted and has
+            score -inf); ``score`` is the criterion score after the step; the last
+            three columns are the structure the step produced (for a rejected
+            step, that of the network tried and undone).
+        """
+        check_is_fitted(self)
+        columns = ["step", "kind", "removed", "n_removed", "accepted", "forced", "score",
+                   "n_inputs", "n_neurons", "n_synapses"]
+        return pd.DataFrame(self.pruning_history_, columns=columns)
+
+    def _progress_log(self):
+        """``log(message)``: prints timed progress lines when ``verbose`` is set."""
+        if not self.verbose:
+            return lambda message: None
+        start, name = time.perf_counter(), type(self).__name__
+
+        def log(message):
+            print(f"[{name} {time.perf_counter() - start:7.2f}s] {message}", flush=True)
+
+        return log

@@ -1,0 +1,101 @@
+"""One pruning run from start to end: train, prune, simplify, retrain, merge.
+
+:func:`prune_network` is the whole procedure of METHOD.md section 5 (with the
+transparency phases of section 6) on standardized data; the estimators call it
+once per fit and turn its :class:`PruningResult` into fitted attributes.
+"""
+
+from typing import NamedTuple, Optional
+
+from .history import Step
+from .search import PathSearch, Progress
+from .state import Network, State, merge_duplicates
+from .transparency import binarize, quantize
+
+
+class PruningResult(NamedTuple):
+    """What a pruning run returns.
+
+    ``network`` is the returned network (trained on all the data when the
+    structure was chosen out of sample, duplicates merged); ``steps`` the
+    attempted steps; ``baseline_score`` and ``score`` the criterion score before
+    and after pruning; ``training`` the solver's record of the returned network's
+    last training (``n_iter``, ``loss``, ``loss_curve``); ``converged`` whether
+    every training that ran to ``max_iter`` converged; ``level_scales`` the
+    per-unit level scales of the returned network (None without levels).
+    """
+
+    network: Network
+    steps: tuple
+    baseline_score: float
+    score: float
+    training: dict
+    converged: bool
+    level_scales: Optional[list]
+
+
+def _first_training(settings, criterion, trainer, rng, layer_sizes):
+    """Train one network per fold from one initialization."""
+    init = trainer.initialize(layer_sizes, rng)
+    nets, converged, info = [], True, None
+    for fold in criterion.folds:
+        coefs, intercepts, info = trainer.train(fold.X, fold.Y, *init, settings.max_iter, rng)
+        nets.append(Network(coefs, intercepts, init[2], info["snapshots"]))
+        converged &= info["converged"]
+    return State(tuple(nets)), info, converged
+
+
+def prune_network(X, Y, layer_sizes, *, settings, criterion, trainer, rng, log):
+    """Train and prune a network on standardized inputs ``X`` and coded targets ``Y``.
+
+    Parameters
+    ----------
+    X, Y : ndarray
+        All the training data; the criterion holds its folds of it.
+    layer_sizes : tuple of int
+        Inputs, hidden layers and outputs of the full network.
+    settings : PruningSettings
+    criterion : Criterion
+    trainer : Trainer
+    rng : numpy.random.RandomState
+    log : callable
+        ``log(message)`` for progress lines.
+
+    Returns
+    -------
+    result : PruningResult
+    """
+    state, training, converged = _first_training(settings, criterion, trainer, rng,
+                                                 layer_sizes)
+    baseline = criterion.contributions(state)
+    log(f"trained {layer_sizes} in {training['n_iter']} iterations; "
+        f"criterion score {float(baseline.sum()):.4f}")
+    search = PathSearch(settings, criterion, trainer, rng, log)
+    progress = search.prune(Progress(state, baseline, ()))
+    level_scales = None
+    # Logically transparent network (METHOD.md 6.5-6.6): levels, then thresholds.
+    if settings.levels is not None:
+        progress, level_scales = quantize(search, progress)
+    if settings.binarize_neurons:
+        progress = binarize(search, progress)
+    score = float(criterion.contributions(progress.state).sum())
+
+    final = progress.state.nets[0]
+    if settings.simplify and criterion.out_of_sample:
+        # The structure was chosen out of sample; the weights use all the data.
+        coefs, intercepts, training = trainer.train(X, Y, final.coefs, final.intercepts,
+                                                    final.masks, settings.max_iter, rng,
+                                                    final.frozen, final.steps)
+        final = Network(coefs, intercepts, final.masks, training["snapshots"], final.frozen,
+                        final.steps, final.level_scales)
+        converged &= training["converged"]
+    steps = progress.steps
+    if (settings.simplify and "neurons" in settings.kinds and final.frozen is None
+            and final.steps is None):
+        final, merged = merge_duplicates(final, X, settings.activation,
+                                         settings.output_activation)
+        if merged:
+            steps = steps + (Step.of("merge", merged, True, False, score, final.masks),)
+            log(steps[-1].describe(len(steps)))
+    return PruningResult(final, steps, float(baseline.sum()), score, training, converged,
+                         level_scales)

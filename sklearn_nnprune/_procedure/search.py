@@ -1,0 +1,288 @@
+"""The path search of METHOD.md section 5: batch steps with halving back-off, the
+kinds in turns, caps reached by forced steps.
+
+:class:`PathSearch` takes the criterion, the settings, a trainer (the retrain
+callback) and the random state of one fit; its methods take a :class:`Progress`
+(the networks, the reference the criterion compares with, the steps so far) and
+return a new one. What is searched is a :class:`Move`: a kind of step with its
+ranking and its attempt, so that removing inputs, neurons or synapses and fixing
+weights to levels share one search.
+"""
+
+from collections import deque
+from typing import Callable, NamedTuple
+
+import numpy as np
+
+from .._network import count_structure
+from .._pruning import is_viable, resolve_count
+from .history import Step
+from .ranking import protect, rank_removals
+from .state import Network, State, remove_elements
+
+# At batch size 1, how many further candidates in rank order are tried before a
+# kind is declared exhausted (METHOD.md section 5).
+SINGLE_TRIES = 3
+
+
+class Progress(NamedTuple):
+    """Where a pruning path stands: the networks, the criterion contributions of the
+    reference network, and the steps attempted so far."""
+
+    state: State
+    reference: np.ndarray
+    steps: tuple
+
+
+class Move(NamedTuple):
+    """A kind of step: ``rank(state)`` returns ``(keys, context)``, the candidates
+    least significant first and what the attempt needs from the ranking;
+    ``attempt(state, batch, context)`` returns the retrained state without (or
+    with fixed) ``batch``, or None when the step is impossible."""
+
+    kind: str
+    rank: Callable
+    attempt: Callable
+
+
+class _Track:
+    """The search's place in one move's ranking: the current batch size, the next
+    candidate to try at size 1 and how many single tries failed."""
+
+    __slots__ = ("move", "keys", "context", "size", "start", "failures")
+
+    def __init__(self, move):
+        self.move = move
+        self.keys = None
+
+    def rank(self, state, prune_step):
+        self.keys, self.context = self.move.rank(state)
+        self.size = resolve_count(prune_step, len(self.keys)) if self.keys else 0
+        self.start = self.failures = 0
+
+    def back_off(self):
+        """Halve the batch, or move on to the next single candidate; False when the
+        move is exhausted."""
+        if self.size > 1:
+            self.size //= 2
+            return True
+        self.start += 1
+        self.failures += 1
+        return self.failures < SINGLE_TRIES
+
+
+class PathSearch:
+    """The steps of one pruning path.
+
+    Parameters
+    ----------
+    settings : PruningSettings
+        What the path may remove and how.
+    criterion : Criterion
+        Scores states and says whether a step holds.
+    trainer : Trainer
+        Retrains the networks after a step.
+    rng : numpy.random.RandomState
+        The fit's random state (adam's shuffling).
+    log : callable
+        ``log(message)`` for progress lines.
+    """
+
+    def __init__(self, settings, criterion, trainer, rng, log):
+        self.settings = settings
+        self.criterion = criterion
+        self.trainer = trainer
+        self.rng = rng
+        self.log = log
+
+    # ------------------------------------------------------------- helpers
+    def record(self, progress, step, state=None, reference=None):
+        """``progress`` with ``step`` appended (and logged), and the state and
+        reference replaced where given."""
+        steps = progress.steps + (step,)
+        self.log(step.describe(len(steps)))
+        return Progress(progress.state if state is None else state,
+                        progress.reference if reference is None else reference, steps)
+
+    def retrain(self, networks, frozen=None, steps=None, level_scales=None):
+        """Retrain every fold's (coefs, intercepts, masks) briefly, masks fixed."""
+        nets = []
+        for k, ((coefs, intercepts, masks), fold) in enumerate(
+                zip(networks, self.criterion.folds)):
+            coefs, intercepts, info = self.trainer.train(
+                fold.X, fold.Y, coefs, intercepts, masks, self.settings.retrain_iter,
+                self.rng, frozen=frozen, steps=steps)
+            nets.append(Network(coefs, intercepts, masks, info["snapshots"], frozen, steps,
+                                None if level_scales is None else level_scales[k]))
+        return State(tuple(nets))
+
+    def removal(self, kind):
+        """The move that removes elements of ``kind``."""
+        folds = self.criterion.folds
+
+        def rank(state):
+            keys, references = rank_removals(kind, state, folds, self.settings)
+            return protect(kind, keys, state.masks), references
+
+        return Move(kind, rank, lambda state, batch, references:
+                    self._remove(kind, state, batch, references))
+
+    def _remove(self, kind, state, keys, references):
+        """Remove ``keys`` from every fold's network and retrain them; None when the
+        removal would leave no path from the inputs to the output."""
+        refs = references if references is not None else [None] * len(state.nets)
+        settings = self.settings
+        removed = [remove_elements(kind, net, keys, settings.input_reference, ref,
+                                   settings.activation)
+                   for net, ref in zip(state.nets[:1], refs[:1])]
+        # The folds share one structure: the first tells whether the step is possible.
+        if not is_viable(removed[0][2]):
+            return None
+        removed += [remove_elements(kind, net, keys, settings.input_reference, ref,
+                                    settings.activation)
+                    for net, ref in zip(state.nets[1:], refs[1:])]
+        return self.retrain(removed)
+
+    # ------------------------------------------------------------- search
+    def back_off_search(self, moves, progress, forced=False):
+        """Batch steps with halving back-off over several moves in turn.
+
+        The moves take turns, one attempted step each. A possible step whose
+        criterion holds (or every possible step, when ``forced``) is accepted, and
+        every move's candidates are ranked anew on the new network; a rejected
+        step is halved, and at size 1 the next candidates in rank are tried until
+        ``SINGLE_TRIES`` of them failed, which ends that move's turns until another
+        move's step is accepted.
+
+        Why in turns rather than one kind after the other: the criterion's noise
+        allowance is shared by the whole path, and the kind pruned first would
+        spend it on single removals at the edge of the allowance, leaving nothing
+        for the others (measured in benchmarks/RESULTS.md: digits stopped with
+        1147 synapses of 2368, every synapse step rejected). In turns, each kind
+        removes its least significant elements while the allowance lasts.
+        """
+        tracks = [_Track(move) for move in moves]
+        turns = deque(tracks)
+        while turns:
+            track = turns.popleft()
+            if track.keys is None:
+                track.rank(progress.state, self.settings.prune_step)
+            if track.start >= len(track.keys) or track.size < 1:
+                continue
+            batch = track.keys[track.start:track.start + track.size]
+            new = track.move.attempt(progress.state, batch, track.context)
+            accepted, score = False, -np.inf
+            if new is not None:
+                contributions = self.criterion.contributions(new)
+                score = contributions.sum()
+                accepted = forced or self.criterion.holds(contributions, progress.reference)
+            step = Step.of(track.move.kind, batch, accepted, forced, score,
+                           (new if new is not None else progress.state).masks)
+            if not accepted:
+                progress = self.record(progress, step)
+                if track.back_off():
+                    turns.append(track)
+                continue
+            reference = (progress.reference if forced
+                         else self.criterion.raised(progress.reference, contributions))
+            progress = self.record(progress, step, new, reference)
+            for other in tracks:
+                other.keys = None
+            # Every move takes turns again, starting with the next one.
+            i = tracks.index(track)
+            turns = deque(tracks[i + 1:] + tracks[:i + 1])
+        return progress
+
+    def criterion_steps(self, progress):
+        """Criterion-driven removal of the settings' kinds, in turns."""
+        return self.back_off_search([self.removal(kind) for kind in self.settings.kinds],
+                                    progress)
+
+    # ---------------------------------------------------------------- caps
+    def excess(self, kind, masks):
+        """How many elements of ``kind`` must still go to meet the caps (for the
+        fan-in cap: per-neuron excess arrays)."""
+        s = self.settings
+        n_inputs, n_neurons, n_synapses = count_structure(masks)
+        if kind == "inputs" and s.max_inputs is not None:
+            return max(0, n_inputs - resolve_count(s.max_inputs, masks[0].shape[0]))
+        if kind == "neurons" and s.max_neurons is not None:
+            cap = resolve_count(s.max_neurons, sum(M.shape[1] for M in masks[:-1]))
+            return max(0, n_neurons - cap)
+        if kind == "synapses":
+            if s.max_fan_in is not None:
+                over = [np.maximum(M.sum(axis=0) - s.max_fan_in, 0) for M in masks]
+                if any(o.any() for o in over):
+                    return over
+            if s.max_synapses is not None:
+                cap = resolve_count(s.max_synapses, sum(M.size for M in masks))
+                return max(0, n_synapses - cap)
+        return 0
+
+    def reach_caps(self, kind, progress):
+        """Forced removals of ``kind`` down to the caps."""
+        while True:
+            excess = self.excess(kind, progress.state.masks)
+            if not excess:
+                return progress
+            progress = self.forced_step(kind, progress, excess)
+            if progress is None:
+                raise RuntimeError(f"could not reduce the {kind} to the requested cap "
+                                   "without disconnecting the inputs from the outputs")
+
+    def forced_step(self, kind, progress, excess):
+        """One step towards a cap, accepted whatever the criterion says; None when
+        no candidate can go without disconnecting the network."""
+        state = progress.state
+        move = self.removal(kind)
+        keys, references = move.rank(state)
+        if isinstance(excess, list):  # fan-in cap: the weakest incoming synapses
+            keys = [key for key in keys if excess[key[0]][key[2]] > 0]
+            need = [o.copy() for o in excess]
+            batch = []
+            for key in keys:
+                layer, _, j = key
+                if need[layer][j] > 0:
+                    batch.append(key)
+                    need[layer][j] -= 1
+        else:
+            batch = keys[:min(resolve_count(self.settings.prune_step, len(keys)), excess)]
+        new = move.attempt(state, batch, references) if batch else None
+        if new is None and batch:
+            # The batch would cut every path from the inputs to the output: remove
+            # the weakest single candidate that keeps one (a disconnected network is
+            # found from the masks, before any retraining).
+            for key in keys:
+                new = move.attempt(state, [key], references)
+                if new is not None:
+                    batch = [key]
+                    break
+        if new is None:
+            return None
+        contributions = self.criterion.contributions(new)
+        step = Step.of(kind, batch, True, True, contributions.sum(), new.masks)
+        # A cap is reached whatever it costs; the tolerance counts from here on.
+        return self.record(progress, step, new, contributions)
+
+    def prune(self, progress):
+        """Caps and criterion-driven removals in the order of METHOD.md section 5.
+
+        A cap is reached at its kind's place in the order, after the criterion
+        pruned the kinds before it: input caps first, from the full network (the
+        selection that a grid search over max_inputs compares), the neuron and
+        synapse caps once the kinds have taken their turns, so that a cap the
+        criterion meets anyway changes nothing.
+        """
+        kinds = self.settings.kinds
+        criterion = self.settings.tolerance is not None and kinds
+        if "inputs" in kinds:
+            progress = self.reach_caps("inputs", progress)
+        if criterion:
+            progress = self.criterion_steps(progress)
+        later = [kind for kind in kinds if kind != "inputs"]
+        if any(self.excess(kind, progress.state.masks) for kind in later):
+            for kind in later:
+                progress = self.reach_caps(kind, progress)
+            if criterion:
+                progress = self.criterion_steps(progress)
+        return progress

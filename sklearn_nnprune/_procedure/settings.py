@@ -1,0 +1,41 @@
+"""What one pruning run is asked to do, as one immutable value."""
+
+from dataclasses import dataclass
+from typing import Optional
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class PruningSettings:
+    """The parameters of the procedure, resolved from an estimator's parameters and
+    its data.
+
+    ``kinds`` are the kinds that may be removed, in the order inputs, neurons,
+    synapses; ``tolerance`` None means that only the caps prune (and levels and
+    thresholds are forced); ``input_reference`` is the standardized value a removed
+    input is replaced by; ``levels`` is ``(base, scaled)`` of the weight levels or
+    None, and ``unit_factors`` converts ``coefs_`` units to internal ones, per layer;
+    ``simplify`` says whether the fit simplifies the network at all
+    (:func:`.criterion.simplifies`).
+    The other fields are the estimators' parameters of the same names.
+    """
+
+    activation: str
+    output_activation: str
+    kinds: tuple
+    max_inputs: object
+    max_neurons: object
+    max_synapses: object
+    max_fan_in: Optional[int]
+    tolerance: Optional[float]
+    prune_step: object
+    indicator: str
+    reference: str
+    max_iter: int
+    retrain_iter: int
+    input_reference: np.ndarray
+    levels: Optional[tuple] = None
+    unit_factors: Optional[tuple] = None
+    binarize_neurons: bool = False
+    simplify: bool = True
