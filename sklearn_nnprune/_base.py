@@ -6,6 +6,7 @@ The procedure itself (training, criterion, ranking, path search) lives in
 and assigns the fitted state at the end, all at once.
 """
 
+import contextlib
 import numbers
 import time
 import warnings
@@ -34,6 +35,20 @@ _count_or_fraction = [Interval(Integral, 1, None, closed="left"),
                       Interval(RealNotInt, 0, 1, closed="right")]
 _CAP_KINDS = {"max_inputs": "inputs", "max_neurons": "neurons",
               "max_synapses": "synapses", "max_fan_in": "synapses"}
+
+
+@contextlib.contextmanager
+def previous_state_on_failure(estimator):
+    """Restore the estimator's previous attributes (its previous fit, or none) when
+    the block raises, so that a fit that fails leaves no half-fitted state: the
+    data validation sets ``n_features_in_`` and ``feature_names_in_`` first."""
+    saved = dict(vars(estimator))
+    try:
+        yield
+    except BaseException:
+        vars(estimator).clear()
+        vars(estimator).update(saved)
+        raise
 
 
 class _BasePrunedMLP(_TransparentMixin, BaseEstimator):

@@ -341,8 +341,9 @@ class MinimalNetworkCommittee(MetaEstimatorMixin, BaseEstimator):
         n_features = X.shape[1]
         # The committee's check is on training accuracy (R^2): a member's tolerance
         # carries over when its own criterion has those units, not from log-loss.
-        same_units = resolve_scoring(base.get_params(deep=False),
-                                     isinstance(base, PrunedMLPClassifier)) in ("accuracy", "r2")
+        scoring = resolve_scoring(base.get_params(deep=False),
+                                  isinstance(base, PrunedMLPClassifier))
+        same_units = scoring in ("accuracy", "r2")
         tolerance = (np.inf if base.tolerance is None
                      else base.tolerance if same_units else 0.0)
         noise = base.get_params().get("noise_tolerance", 0.0)

@@ -13,7 +13,7 @@ from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._base import _BasePrunedMLP
+from ._base import _BasePrunedMLP, previous_state_on_failure
 from ._network import class_probabilities, decode_output
 from ._procedure import ClassificationScore, RegressionScore
 from ._scaling import mean_and_scale
@@ -276,22 +276,25 @@ class PrunedMLPClassifier(ClassifierMixin, _BasePrunedMLP):
         self : PrunedMLPClassifier
             The fitted estimator.
         """
-        # C order: a DataFrame's column-major values would round the products
-        # differently, and the pruning path follows the last bits.
-        X, y = validate_data(self, X, y, dtype=np.float64, order="C", ensure_min_samples=2)
-        check_classification_targets(y)
-        target_type = type_of_target(y)
-        if target_type not in ("binary", "multiclass"):
-            raise ValueError(f"PrunedMLPClassifier supports binary and multiclass targets, "
-                             f"got {target_type!r}.")
-        classes, y_encoded = np.unique(y, return_inverse=True)
-        if len(classes) < 2:
-            raise ValueError("The target y has only one class "
-                             f"({classes[0]!r}); a classifier needs at least 2 classes.")
-        fitted = self._fit(X, y_encoded, _one_hot(y_encoded, len(classes)),
-                           output_activation="logistic" if len(classes) == 2 else "softmax",
-                           score=ClassificationScore(self._criterion_scoring()))
-        return self._assign({**fitted, "classes_": classes})
+        with previous_state_on_failure(self):
+            # C order: a DataFrame's column-major values would round the products
+            # differently, and the pruning path follows the last bits.
+            X, y = validate_data(self, X, y, dtype=np.float64, order="C",
+                                 ensure_min_samples=2)
+            check_classification_targets(y)
+            target_type = type_of_target(y)
+            if target_type not in ("binary", "multiclass"):
+                raise ValueError("PrunedMLPClassifier supports binary and multiclass "
+                                 f"targets, got {target_type!r}.")
+            classes, y_encoded = np.unique(y, return_inverse=True)
+            if len(classes) < 2:
+                raise ValueError("The target y has only one class "
+                                 f"({classes[0]!r}); a classifier needs at least 2 classes.")
+            output_activation = "logistic" if len(classes) == 2 else "softmax"
+            fitted = self._fit(X, y_encoded, _one_hot(y_encoded, len(classes)),
+                               output_activation=output_activation,
+                               score=ClassificationScore(self._criterion_scoring()))
+            return self._assign({**fitted, "classes_": classes})
 
     def predict_proba(self, X):
         """Class probabilities.
@@ -495,17 +498,18 @@ class PrunedMLPRegressor(RegressorMixin, _BasePrunedMLP):
         self : PrunedMLPRegressor
             The fitted estimator.
         """
-        # C order, as the classifier: same data, same path, whatever the container.
-        X, y = validate_data(self, X, y, dtype=np.float64, order="C", multi_output=True,
-                             y_numeric=False, ensure_min_samples=2)
-        y = numeric_target(y, type(self).__name__)
-        Y = y.reshape(-1, 1) if y.ndim == 1 else y
-        y_mean, y_scale = mean_and_scale(Y)
-        fitted = self._fit(X, y, (Y - y_mean) / y_scale, output_activation="identity",
-                           score=RegressionScore(y_mean, y_scale), y_mean=y_mean,
-                           y_scale=y_scale)
-        return self._assign({**fitted, "_n_outputs": Y.shape[1], "_y_1d": y.ndim == 1,
-                             "_y_mean": y_mean, "_y_scale": y_scale})
+        with previous_state_on_failure(self):
+            # C order, as the classifier: same data, same path, whatever the container.
+            X, y = validate_data(self, X, y, dtype=np.float64, order="C", multi_output=True,
+                                 y_numeric=False, ensure_min_samples=2)
+            y = numeric_target(y, type(self).__name__)
+            Y = y.reshape(-1, 1) if y.ndim == 1 else y
+            y_mean, y_scale = mean_and_scale(Y)
+            fitted = self._fit(X, y, (Y - y_mean) / y_scale, output_activation="identity",
+                               score=RegressionScore(y_mean, y_scale), y_mean=y_mean,
+                               y_scale=y_scale)
+            return self._assign({**fitted, "_n_outputs": Y.shape[1], "_y_1d": y.ndim == 1,
+                                 "_y_mean": y_mean, "_y_scale": y_scale})
 
     def predict(self, X):
         """Predicted values.

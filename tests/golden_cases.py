@@ -141,7 +141,8 @@ CASES = {
             n_networks=3, random_state=0), _elections),
     "committee_regression": (
         lambda: MinimalNetworkCommittee(PrunedMLPRegressor(**SMALL), n_networks=2,
-                                        voting="mean", max_attempts=3, random_state=0), _regression),
+                                        voting="mean", max_attempts=3, random_state=0),
+        _regression),
 }
 
 _NETWORK_ARRAYS = ("masks_", "coefs_", "intercepts_", "support_", "feature_importances_",

@@ -29,7 +29,23 @@ from .settings import PruningSettings
 from .state import PRUNABLE_KINDS, Network
 from .training import Trainer
 
-__all__ = ["ClassificationScore", "Network", "PRUNABLE_KINDS", "PruningResult",
-           "PruningSettings", "RegressionScore", "Trainer", "history_rows", "input_names",
-           "make_criterion", "network_ranking", "paired_drop_within_noise", "prune_network", "removal_ranking",
-           "removal_steps", "removal_steps_of", "resolve_scoring", "simplifies"]
+__all__ = [
+    "ClassificationScore",
+    "Network",
+    "PRUNABLE_KINDS",
+    "PruningResult",
+    "PruningSettings",
+    "RegressionScore",
+    "Trainer",
+    "history_rows",
+    "input_names",
+    "make_criterion",
+    "network_ranking",
+    "paired_drop_within_noise",
+    "prune_network",
+    "removal_ranking",
+    "removal_steps",
+    "removal_steps_of",
+    "resolve_scoring",
+    "simplifies",
+]
