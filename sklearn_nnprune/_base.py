@@ -295,9 +295,8 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
                       _x_scale=x_scale, _input_reference=settings.input_reference,
                       scoring_=self._criterion_scoring(),
                       baseline_score_=result.baseline_score, score_=result.score,
-                      n_iter_=result.training["n_iter"],
-                      loss_curve_=result.training["loss_curve"],
-                      loss_=result.training["loss"], _level_scales=result.level_scales)
+                      n_iter_=result.training.n_iter, loss_curve_=result.training.loss_curve,
+                      loss_=result.training.loss, _level_scales=result.level_scales)
         fitted["pruning_history_"] = history_rows(
             result.steps, input_names(X.shape[1], getattr(self, "feature_names_in_", None)),
             len(layer_sizes) - 1)

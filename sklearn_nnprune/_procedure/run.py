@@ -13,14 +13,26 @@ from .state import Network, State, merge_duplicates
 from .transparency import binarize, quantize
 
 
+class TrainingRecord(NamedTuple):
+    """The solver's record of one training: iterations, final loss, loss curve."""
+
+    n_iter: int
+    loss: float
+    loss_curve: list
+
+    @classmethod
+    def of(cls, info):
+        return cls(info["n_iter"], info["loss"], info["loss_curve"])
+
+
 class PruningResult(NamedTuple):
     """What a pruning run returns.
 
     ``network`` is the returned network (trained on all the data when the
     structure was chosen out of sample, duplicates merged); ``steps`` the
     attempted steps; ``baseline_score`` and ``score`` the criterion score before
-    and after pruning; ``training`` the solver's record of the returned network's
-    last training (``n_iter``, ``loss``, ``loss_curve``); ``converged`` whether
+    and after pruning; ``training`` the :class:`TrainingRecord` of the returned
+    network's last training; ``converged`` whether
     every training that ran to ``max_iter`` converged; ``level_scales`` the
     per-unit level scales of the returned network (None without levels).
     """
@@ -29,7 +41,7 @@ class PruningResult(NamedTuple):
     steps: tuple
     baseline_score: float
     score: float
-    training: dict
+    training: TrainingRecord
     converged: bool
     level_scales: Optional[list]
 
@@ -97,5 +109,5 @@ def prune_network(X, Y, layer_sizes, *, settings, criterion, trainer, rng, log):
         if merged:
             steps = steps + (Step.of("merge", merged, True, False, score, final.masks),)
             log(steps[-1].describe(len(steps)))
-    return PruningResult(final, steps, float(baseline.sum()), score, training, converged,
-                         level_scales)
+    return PruningResult(final, steps, float(baseline.sum()), score,
+                         TrainingRecord.of(training), converged, level_scales)
