@@ -14,7 +14,9 @@ full budget:
   when the epoch loss has not improved by ``max(tol, 1e-4)`` for
   ``n_iter_no_change`` epochs; unless the estimator has an ``n_iter_no_change``
   parameter of its own, this script gives ``fit_adam`` ``n_iter_no_change=10**9``
-  (by wrapping the function the estimator calls) so that it runs every epoch too.
+  (by wrapping the function the estimator calls, the ``fit_adam`` global of
+  ``sklearn_nnprune._procedure.training`` that ``Trainer.train`` uses) so that it
+  runs every epoch too.
 
 Each configuration is fitted ``--repeats`` times, the two estimators alternating;
 the median wall time and the median CPU time (process time, all threads) are
@@ -59,7 +61,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.preprocessing import StandardScaler
 
-import sklearn_nnprune._estimators as nnp_estimators
+import sklearn_nnprune._procedure.training as nnp_training
 from sklearn_nnprune import PrunedMLPClassifier, PrunedMLPRegressor
 from _common import git_revision
 
@@ -116,12 +118,12 @@ class _full_adam_budget:
     """Make sklearn_nnprune's adam run every epoch it is given (see the docstring)."""
 
     def __enter__(self):
-        self.saved = nnp_estimators.fit_adam
+        self.saved = nnp_training.fit_adam
         if not _has_param(PrunedMLPClassifier, "n_iter_no_change"):
-            nnp_estimators.fit_adam = functools.partial(self.saved, n_iter_no_change=10**9)
+            nnp_training.fit_adam = functools.partial(self.saved, n_iter_no_change=10**9)
 
     def __exit__(self, *exc):
-        nnp_estimators.fit_adam = self.saved
+        nnp_training.fit_adam = self.saved
 
 
 def _estimators(kind, solver, hidden, activation, max_iter, ours_params):

@@ -9,8 +9,8 @@ where it is?
 
 For each ``train_test_split`` seed (``test_size=0.25, stratify=y``, estimator
 ``random_state`` fixed), PrunedMLPClassifier(hidden_layer_sizes=(32,)) follows its
-indicator path with every possible step accepted (``_criterion_holds`` always true:
-no criterion, kinds of ``--prune`` in turns, ``prune_step`` of the remaining
+indicator path with every possible step accepted (the criterion's ``holds`` always
+true: no criterion, kinds of ``--prune`` in turns, ``prune_step`` of the remaining
 candidates per step) down to one input and one neuron. Every structure on the path
 is scored
 
@@ -33,35 +33,50 @@ tolerance=None)`` against the unpruned ``prune=()`` fit, per split.
 Usage: ``python benchmarks/diag_forced_path.py breast_cancer --splits 0 1 2``,
 ``python benchmarks/diag_forced_path.py digits --prune synapses --splits 0 1`` or
 ``python benchmarks/diag_forced_path.py breast_cancer --prune synapses --cap``.
-Uses private internals of the estimator; a measurement, not an API.
+Uses private internals of the estimator and of ``sklearn_nnprune._procedure`` (it
+wraps the ``prune_network`` that the estimator calls, to replace the criterion's
+``holds`` and record its ``contributions``, and retrains with the fit's
+``Trainer``); a measurement, not an API.
 """
 
 import argparse
 import time
+from unittest import mock
 
 import numpy as np
 from sklearn.datasets import load_breast_cancer, load_digits
 from sklearn.model_selection import train_test_split
 
+import sklearn_nnprune._base as nnp_base
 from sklearn_nnprune import PrunedMLPClassifier
 from sklearn_nnprune._network import count_structure, predict_output
 
 
 class _ForcedPath(PrunedMLPClassifier):
     """Follows the indicator path with every possible step accepted and keeps every
-    structure with its cross-fitted per-sample scores."""
-
-    def _criterion_holds(self, contributions, ctx):
-        return True  # every possible step is accepted: the path of the indicators
-
-    def _criterion_contributions(self, state, folds):
-        contributions = super()._criterion_contributions(state, folds)
-        self.path_.append((state, contributions))
-        return contributions
+    structure with its cross-fitted per-sample scores (``path_``), and the fit's
+    ``Trainer`` (``trainer_``)."""
 
     def fit(self, X, y):
         self.path_ = []
-        return super().fit(X, y)
+        prune_network = nnp_base.prune_network
+
+        def forced(*args, criterion, trainer, **kw):
+            self.trainer_ = trainer
+            contributions = criterion.contributions
+
+            def recorded(state):
+                scores = contributions(state)
+                self.path_.append((state, scores))
+                return scores
+
+            criterion.contributions = recorded
+            # Every possible step is accepted: the path of the indicators.
+            criterion.holds = lambda contributions, reference: True
+            return prune_network(*args, criterion=criterion, trainer=trainer, **kw)
+
+        with mock.patch.object(nnp_base, "prune_network", forced):
+            return super().fit(X, y)
 
 
 def _cross_fitted_accuracy(contributions, n_classes):
@@ -90,8 +105,8 @@ def _path_table(model, X_train, y_train, X_test, y_test):
             continue
         seen.add(key)
         net = state.nets[0]
-        coefs, intercepts, _ = model._train(Xs, Y, net.coefs, net.intercepts, net.masks,
-                                            model.max_iter, rng)
+        coefs, intercepts, _ = model.trainer_.train(Xs, Y, net.coefs, net.intercepts,
+                                                    net.masks, model.max_iter, rng)
         out = predict_output(Xt, coefs, intercepts, model.activation,
                              model._output_activation, None)
         labels = (out[:, 0] > 0.5).astype(int) if out.shape[1] == 1 else out.argmax(axis=1)

@@ -15,32 +15,57 @@ third accepted structure (and every one below 60 weights) is scored two ways:
 
 Usage: ``python benchmarks/diag_fresh_partition.py breast_cancer 0 1`` (data set
 ``breast_cancer`` or ``digits``, then estimator seeds). Uses private internals of
-the estimator; a measurement, not an API.
+the estimator and of ``sklearn_nnprune._procedure`` (a ``PathSearch`` subclass
+whose ``record`` keeps the masks of the accepted steps, the merge step read from
+the result of the ``prune_network`` that the estimator calls, and the fit's
+``Trainer``); a measurement, not an API.
 """
 
 import argparse
+from unittest import mock
 
 import numpy as np
 from sklearn.datasets import load_breast_cancer, load_digits
 from sklearn.model_selection import StratifiedKFold, train_test_split
 from sklearn.preprocessing import StandardScaler
 
+import sklearn_nnprune._base as nnp_base
 import sklearn_nnprune._estimators as E
+import sklearn_nnprune._procedure.run as nnp_run
 from sklearn_nnprune import PrunedMLPClassifier
-from sklearn_nnprune._network import predict_output
+from sklearn_nnprune._network import decode_output, predict_output
+from sklearn_nnprune._procedure import ClassificationScore
+from sklearn_nnprune._procedure.search import PathSearch
 
 
 class _PathRecorder(PrunedMLPClassifier):
-    """Keeps the masks of every accepted step."""
-
-    def _record(self, kind, keys, accepted, forced, score, masks):
-        super()._record(kind, keys, accepted, forced, score, masks)
-        if accepted:
-            self.path_masks_.append([M.copy() for M in masks])
+    """Keeps the masks of every accepted step (``path_masks_``, the merge of
+    duplicate neurons included) and the fit's ``Trainer`` (``trainer_``)."""
 
     def fit(self, X, y):
         self.path_masks_ = []
-        return super().fit(X, y)
+        path = self.path_masks_
+
+        class Recording(PathSearch):
+            def record(self, progress, step, state=None, reference=None):
+                progress = super().record(progress, step, state, reference)
+                if step.accepted:
+                    path.append([M.copy() for M in progress.state.masks])
+                return progress
+
+        prune_network = nnp_base.prune_network
+
+        def recorded(*args, trainer, **kw):
+            self.trainer_ = trainer
+            result = prune_network(*args, trainer=trainer, **kw)
+            # The merge of duplicate neurons is a step of its own, after the search.
+            if result.steps and result.steps[-1].kind == "merge":
+                path.append([M.copy() for M in result.network.masks])
+            return result
+
+        with mock.patch.object(nnp_run, "PathSearch", Recording), \
+                mock.patch.object(nnp_base, "prune_network", recorded):
+            return super().fit(X, y)
 
 
 def main():
@@ -64,20 +89,24 @@ def main():
         codes = np.searchsorted(model.classes_, y_train)
         Y = E._one_hot(codes, len(model.classes_))
         rng = np.random.RandomState(1000 + seed)
-        coefs0, intercepts0, full_mask = model._initialize((Xs.shape[1], 32, Y.shape[1]), rng)
+        trainer = model.trainer_
+        coefs0, intercepts0, full_mask = trainer.initialize((Xs.shape[1], 32, Y.shape[1]),
+                                                            rng)
         splits = list(StratifiedKFold(3, shuffle=True, random_state=1000 + seed)
                       .split(Xs, y_train))
 
+        score = ClassificationScore(model.scoring_)
+
         def train(rows, coefs, intercepts, masks):
-            return model._train(Xs[rows], Y[rows], [W.copy() for W in coefs],
-                                [b.copy() for b in intercepts], masks, model.max_iter, rng)
+            return trainer.train(Xs[rows], Y[rows], [W.copy() for W in coefs],
+                                 [b.copy() for b in intercepts], masks, model.max_iter, rng)
 
         def out_of_fold(nets):
             outputs = [predict_output(Xs[val], c, b, model.activation,
                                       model._output_activation)
                        for (c, b), (_, val) in zip(nets, splits)]
-            return model._score_contributions(
-                np.concatenate([codes[val] for _, val in splits]), np.concatenate(outputs))
+            return score(np.concatenate([codes[val] for _, val in splits]),
+                         np.concatenate(outputs))
 
         fold_nets = [train(fit, coefs0, intercepts0, full_mask)[:2] for fit, _ in splits]
         whole = train(np.arange(len(Xs)), coefs0, intercepts0, full_mask)[:2]
@@ -95,8 +124,8 @@ def main():
             se = np.sqrt(drop.size) * drop.std(ddof=1)
             c, b, _ = train(np.arange(len(Xs)), [W * M for W, M in zip(whole[0], masks)],
                             whole[1], masks)
-            predicted = model._decode_output(predict_output(Xt, c, b, model.activation,
-                                                            model._output_activation))
+            predicted = decode_output(predict_output(Xt, c, b, model.activation,
+                                                     model._output_activation))
             accuracy = np.mean(model.classes_[predicted] == y_test)
             print(f"  step {k:3d}: {n_weights:4d} weights, fresh-partition drop "
                   f"{drop.sum():+.4f} (SE {se:.4f}, z {drop.sum() / se:+.2f}), "
