@@ -162,12 +162,8 @@ def _build_estimator(args, task, n_samples):
     return Estimator(**params)
 
 
-def _run(args, out):
-    from sklearn.base import clone
-    from sklearn.model_selection import KFold, StratifiedKFold, cross_val_score
-
-    from ._report import input_report
-
+def _check_outputs(args):
+    """Refuse --json and --plot paths that cannot be written."""
     # Output problems are reported before the fit, not after it.
     for path in (args.json_path, args.plot_path):
         if path:
@@ -176,16 +172,25 @@ def _run(args, out):
                 raise _UserError(f"cannot write {path}: {folder} is not a writable folder")
     if args.plot_path and importlib.util.find_spec("matplotlib") is None:
         raise _UserError("--plot needs matplotlib: pip install 'sklearn-nnprune[plot]'")
+
+
+def _read_data(args):
+    """The data ``args`` name, as ``(X, y, task, notes, source)``."""
     if args.data is None:
         if args.target is not None:
             raise _UserError("--target needs --data FILE.csv")
         X, y, task, notes, source = _load_elections()
     else:
         X, y, task, notes, source = _load_user_data(args.data, args.target, args.task)
+    # The number of inputs is known only once the data are read and encoded.
     if args.max_inputs is not None and not 1 <= args.max_inputs <= X.shape[1]:
         raise _UserError(f"--max-inputs must be between 1 and the number of inputs "
                          f"({X.shape[1]}), got {args.max_inputs}")
-    estimator = _build_estimator(args, task, len(X))
+    return X, y, task, notes, source
+
+
+def _check_class_counts(args, estimator, y, task):
+    """Refuse a target whose rarest class cannot fill the criterion's folds."""
     if task == "classification" and estimator.cv is not None:
         counts = pd.Series(y).value_counts()
         if counts.min() < estimator.cv:
@@ -195,50 +200,74 @@ def _run(args, out):
             raise _UserError(
                 f"class {counts.index[-1]!r} of the target has {counts.min()} rows; the "
                 f"cross-validated criterion needs {estimator.cv} of every class: {advice}")
-    print(f"nnprune: {task} on {source}: {X.shape[0]} rows, {X.shape[1]} inputs",
-          file=out)
-    for note in notes:
-        print(f"  {note}", file=out)
 
-    metric = "accuracy" if task == "classification" else "R^2"
+
+def _fit(estimator, X, y, task, metric, seed):
+    """Fit ``estimator`` and cross-validate a copy, as ``(cv_scores, cv_note)``.
+
+    Progress goes to standard error, so that standard output holds the report only.
+    """
     with contextlib.redirect_stdout(sys.stderr), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
             estimator.fit(X, y)
         except ValueError as exc:
             raise _UserError(str(exc)) from None
-        n_splits = min(5, len(X) // 2)
-        if task == "classification":
-            # Every training part must keep enough of the rarest class for the
-            # estimator's own cross-fitted criterion (cv folds of its own).
-            rarest = int(pd.Series(y).value_counts().min())
-            needed = estimator.cv or 1
-            # With k folds, a training part keeps rarest - ceil(rarest / k) rows.
-            n_splits = max((k for k in range(2, min(n_splits, rarest) + 1)
-                            if rarest - math.ceil(rarest / k) >= needed), default=0)
-        cv_scores, cv_note = None, None
-        if n_splits >= 2:
-            splitter = (StratifiedKFold if task == "classification" else KFold)(
-                n_splits=n_splits, shuffle=True, random_state=args.seed)
-            quiet = clone(estimator).set_params(verbose=0)
-            try:
-                cv_scores = cross_val_score(quiet, X, y, cv=splitter, error_score="raise")
-            except ValueError as exc:
-                cv_note = f"no cross-validated {metric}: {exc}"
-        else:
-            cv_note = (f"no cross-validated {metric}: too few rows"
-                       f"{' of the rarest class' if task == 'classification' else ''}")
+        n_splits = _n_splits(estimator, y, task, len(X))
+        return _cross_validate(estimator, X, y, task, metric, n_splits, seed)
 
-    n_in = estimator.n_features_in_
-    total_synapses = sum(M.size for M in estimator.masks_)
-    total_neurons = sum(M.shape[1] for M in estimator.masks_[:-1])
-    print("\nPruned structure", file=out)
-    print(f"  inputs   {estimator.n_inputs_:>5} of {n_in}", file=out)
-    print(f"  neurons  {estimator.n_neurons_:>5} of {total_neurons}", file=out)
-    print(f"  synapses {estimator.n_synapses_:>5} of {total_synapses}", file=out)
+
+def _n_splits(estimator, y, task, n_samples):
+    """How many folds the check by cross-validation can have (below 2: none)."""
+    n_splits = min(5, n_samples // 2)
+    if task == "classification":
+        # Every training part must keep enough of the rarest class for the
+        # estimator's own cross-fitted criterion (cv folds of its own).
+        rarest = int(pd.Series(y).value_counts().min())
+        needed = estimator.cv or 1
+        # With k folds, a training part keeps rarest - ceil(rarest / k) rows.
+        n_splits = max((k for k in range(2, min(n_splits, rarest) + 1)
+                        if rarest - math.ceil(rarest / k) >= needed), default=0)
+    return n_splits
+
+
+def _cross_validate(estimator, X, y, task, metric, n_splits, seed):
+    """Scores of a quiet copy of ``estimator`` on ``n_splits`` folds, or why none."""
+    from sklearn.base import clone
+    from sklearn.model_selection import KFold, StratifiedKFold, cross_val_score
+
+    cv_scores, cv_note = None, None
+    if n_splits >= 2:
+        splitter = (StratifiedKFold if task == "classification" else KFold)(
+            n_splits=n_splits, shuffle=True, random_state=seed)
+        quiet = clone(estimator).set_params(verbose=0)
+        try:
+            cv_scores = cross_val_score(quiet, X, y, cv=splitter, error_score="raise")
+        except ValueError as exc:
+            cv_note = f"no cross-validated {metric}: {exc}"
+    else:
+        cv_note = (f"no cross-validated {metric}: too few rows"
+                   f"{' of the rarest class' if task == 'classification' else ''}")
+    return cv_scores, cv_note
+
+
+def _reduced_counts(estimator):
+    """``(weights on levels, threshold neurons)`` of the fitted ``estimator``."""
     on_levels = sum(int((Q & M).sum()) for Q, M in zip(estimator.quantized_,
                                                         estimator.masks_))
     n_thresholds = sum(int(b.sum()) for b in estimator.binary_neurons_)
+    return on_levels, n_thresholds
+
+
+def _print_structure(estimator, out):
+    """Print what pruning kept of the network, and how many steps it took."""
+    on_levels, n_thresholds = _reduced_counts(estimator)
+    total_synapses = sum(M.size for M in estimator.masks_)
+    total_neurons = sum(M.shape[1] for M in estimator.masks_[:-1])
+    print("\nPruned structure", file=out)
+    print(f"  inputs   {estimator.n_inputs_:>5} of {estimator.n_features_in_}", file=out)
+    print(f"  neurons  {estimator.n_neurons_:>5} of {total_neurons}", file=out)
+    print(f"  synapses {estimator.n_synapses_:>5} of {total_synapses}", file=out)
     if estimator.weight_levels is not None:
         # Levels are taken where the criterion allows: the rest keep full precision.
         print(f"  weights on {estimator.weight_levels} levels: {on_levels} of "
@@ -248,7 +277,9 @@ def _run(args, out):
     print(f"  pruning steps: {len(estimator.pruning_history_)} tried, "
           f"{sum(s['accepted'] for s in estimator.pruning_history_)} accepted", file=out)
 
-    report = input_report(estimator, X, y)
+
+def _print_importances(report, out):
+    """Print the kept inputs' shares of the importance, then the removed inputs."""
     print("\nInput importance (first-order sensitivity, share of the total)", file=out)
     kept = report[report["kept"]]
     for _, row in kept.iterrows():
@@ -258,15 +289,12 @@ def _run(args, out):
     if removed:
         print(f"  removed: {', '.join(map(str, removed))}", file=out)
 
-    rules = _rules_text(estimator)
-    print("\nRules", file=out)
-    print(rules, file=out)
 
-    train_score = estimator.score(X, y)
+def _print_scores(estimator, metric, train_score, cv_scores, cv_note, out):
+    """Print the training score, the criterion and the cross-validated check."""
     print("\nScores", file=out)
     print(f"  training {metric}: {train_score:.4f}", file=out)
-    scoring = estimator.scoring_
-    print(f"  criterion ({scoring}) before / after pruning: "
+    print(f"  criterion ({estimator.scoring_}) before / after pruning: "
           f"{estimator.baseline_score_:.4f} / {estimator.score_:.4f}", file=out)
     if cv_note is not None:
         print(f"  {cv_note}", file=out)
@@ -274,9 +302,15 @@ def _run(args, out):
         print(f"  {len(cv_scores)}-fold cross-validated {metric}: {cv_scores.mean():.4f} "
               f"(+/- {cv_scores.std():.4f})", file=out)
 
-    result = {
+
+def _result(estimator, X, report, rules, *, source, task, notes, metric, train_score,
+            cv_scores):
+    """The results of a run as plain data: what ``--json`` writes."""
+    on_levels, n_thresholds = _reduced_counts(estimator)
+    return {
         "source": source, "task": task, "n_samples": int(X.shape[0]),
-        "structure": {"n_inputs": int(estimator.n_inputs_), "n_features": int(n_in),
+        "structure": {"n_inputs": int(estimator.n_inputs_),
+                      "n_features": int(estimator.n_features_in_),
                       "n_neurons": int(estimator.n_neurons_),
                       "n_synapses": int(estimator.n_synapses_),
                       "n_weights_on_levels": on_levels,
@@ -293,6 +327,10 @@ def _run(args, out):
         "notes": notes,
         "pruning_history": estimator.pruning_history_,
     }
+
+
+def _write_outputs(args, estimator, result, out):
+    """Write the --json and --plot files that ``args`` ask for."""
     if args.json_path:
         try:
             with open(args.json_path, "w", encoding="utf-8") as fh:
@@ -303,6 +341,36 @@ def _run(args, out):
     if args.plot_path:
         _save_plot(estimator, args.plot_path)
         print(f"wrote {args.plot_path}", file=out)
+
+
+def _run(args, out):
+    """Train and prune as ``args`` ask, print the report to ``out``; the results."""
+    from ._report import input_report
+
+    _check_outputs(args)
+    X, y, task, notes, source = _read_data(args)
+    estimator = _build_estimator(args, task, len(X))
+    _check_class_counts(args, estimator, y, task)
+    print(f"nnprune: {task} on {source}: {X.shape[0]} rows, {X.shape[1]} inputs",
+          file=out)
+    for note in notes:
+        print(f"  {note}", file=out)
+
+    metric = "accuracy" if task == "classification" else "R^2"
+    cv_scores, cv_note = _fit(estimator, X, y, task, metric, args.seed)
+
+    _print_structure(estimator, out)
+    report = input_report(estimator, X, y)
+    _print_importances(report, out)
+    rules = _rules_text(estimator)
+    print("\nRules", file=out)
+    print(rules, file=out)
+    train_score = estimator.score(X, y)
+    _print_scores(estimator, metric, train_score, cv_scores, cv_note, out)
+
+    result = _result(estimator, X, report, rules, source=source, task=task, notes=notes,
+                     metric=metric, train_score=train_score, cv_scores=cv_scores)
+    _write_outputs(args, estimator, result, out)
     return result
 
 
