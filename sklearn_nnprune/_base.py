@@ -22,8 +22,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._network import count_structure, predict_output
 from ._procedure import (PRUNABLE_KINDS, PruningSettings, Trainer, history_rows,
-                         input_names, make_criterion, prune_network, resolve_scoring,
-                         simplifies)
+                         input_names, make_criterion, prune_network)
 from ._procedure import training
 from ._procedure.ranking import hidden_means, indicators
 from ._procedure.transparency import level_spec, unit_factors
@@ -35,6 +34,34 @@ _count_or_fraction = [Interval(Integral, 1, None, closed="left"),
                       Interval(RealNotInt, 0, 1, closed="right")]
 _CAP_KINDS = {"max_inputs": "inputs", "max_neurons": "neurons",
               "max_synapses": "synapses", "max_fan_in": "synapses"}
+
+
+def simplifies(params):
+    """Whether a fit with the estimator parameters ``params`` simplifies the network
+    (prunes, quantizes or binarizes) and so needs the criterion and its folds.
+    Without a tolerance, pruning is done by the caps alone, and with no cap there
+    is nothing to prune."""
+    prune = params["prune"]
+    capped = any(params[cap] is not None for cap in _CAP_KINDS)
+    prunes = bool(prune) and (params["tolerance"] is not None or capped)
+    return prunes or params["weight_levels"] is not None or bool(params["binarize_neurons"])
+
+
+def resolve_scoring(params, classifier):
+    """The criterion score that ``scoring="auto"`` (or a given value) stands for,
+    from the estimator parameters ``params``."""
+    if not classifier:
+        return "r2"
+    if params["scoring"] != "auto":
+        return params["scoring"]
+    # On its own training data a network's log-loss only grows as it loses
+    # weights; whether it still solves the task is what the paper asks there.
+    # Rules are judged by their decisions, and levels and thresholds make the
+    # probabilities coarse by design.
+    transparent = params["weight_levels"] is not None or params["binarize_neurons"]
+    on_training_data = not simplifies(params) or (
+        params["cv"] is None and params["validation_fraction"] is None)
+    return "accuracy" if on_training_data or transparent else "neg_log_loss"
 
 
 @contextlib.contextmanager
@@ -292,11 +319,11 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
                                trainer=trainer, rng=rng, log=self._progress_log())
         self._warn_convergence(result.converged)
         fitted = dict(_output_activation=output_activation, _x_mean=x_mean,
-                      _x_scale=x_scale, _input_reference=settings.input_reference,
+                      _x_scale=x_scale,
                       scoring_=self._criterion_scoring(),
                       baseline_score_=result.baseline_score, score_=result.score,
                       n_iter_=result.training.n_iter, loss_curve_=result.training.loss_curve,
-                      loss_=result.training.loss, _level_scales=result.level_scales)
+                      loss_=result.training.loss)
         fitted["pruning_history_"] = history_rows(
             result.steps, input_names(X.shape[1], getattr(self, "feature_names_in_", None)),
             len(layer_sizes) - 1)
@@ -355,10 +382,6 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
         X = validate_data(self, X, reset=False, dtype=np.float64)
         return predict_output(X, self.coefs_, self.intercepts_, self.activation,
                               self._output_activation, self._step_units())
-
-    @property
-    def _n_weight_layers(self):
-        return len(np.atleast_1d(self.hidden_layer_sizes)) + 1
 
     def pruning_report(self):
         """The pruning path as a DataFrame, one row per attempted step.

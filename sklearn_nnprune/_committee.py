@@ -26,7 +26,8 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._checks import numeric_target
 from ._estimators import PrunedMLPClassifier, PrunedMLPRegressor
-from ._procedure import paired_drop_within_noise, resolve_scoring
+from ._base import resolve_scoring
+from ._procedure import paired_drop_within_noise
 from ._scaling import mean_and_scale
 
 # How many attempts (member fits) the search may spend per requested member when

@@ -259,7 +259,6 @@ class PrunedMLPClassifier(ClassifierMixin, _BasePrunedMLP):
     def _is_classifier_task(self):
         return True
 
-
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y):
         """Train the network, then prune it.

@@ -14,8 +14,9 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._base import _BasePrunedMLP
 from ._inspect import sensitivity_indicators
-from ._procedure import input_names, network_ranking
-from ._procedure import removal_steps_of as _removal_steps
+from ._procedure import input_names
+from ._removal import network_ranking
+from ._removal import removal_steps_of as _removal_steps
 from ._selector import NetworkInputSelector
 
 

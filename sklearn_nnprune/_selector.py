@@ -12,7 +12,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from ._dependence import independent_columns
 from ._estimators import PrunedMLPClassifier, PrunedMLPRegressor
 from ._pruning import resolve_count
-from ._procedure import network_ranking
+from ._removal import network_ranking
 from ._targets import holds_class_labels
 
 # Relative residual below which a selected input counts as an exact linear

@@ -14,7 +14,8 @@ import pytest
 PACKAGE = pathlib.Path(__file__).resolve().parent.parent / "sklearn_nnprune"
 # Modules below the estimators: pure numpy math and the pruning procedure.
 MATH = ("_network", "_solvers", "_sensitivity", "_pruning", "_levels", "_scaling")
-ESTIMATOR_MODULES = ("_base", "_estimators", "_selector", "_committee", "_binarizer")
+ESTIMATOR_MODULES = ("_base", "_estimators", "_transparent", "_selector", "_committee",
+                     "_binarizer", "_removal", "_inspect", "_rules", "_report", "_cli")
 HEAVY = ("pandas", "matplotlib")
 
 

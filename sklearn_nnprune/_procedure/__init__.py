@@ -2,6 +2,7 @@
 
 Read top to bottom:
 
+- :mod:`.settings`: what one run is asked to do, as one immutable value;
 - :mod:`.state`: the networks being pruned as immutable values, and the removals
   of section 4 (remove, cascade, merge) as functions on them;
 - :mod:`.training`: how a network is initialized and (re)trained;
@@ -21,9 +22,8 @@ and callbacks in; networks, steps and scores out.
 """
 
 from .criterion import (ClassificationScore, RegressionScore, make_criterion,
-                        paired_drop_within_noise, resolve_scoring, simplifies)
-from .history import (history_rows, input_names, network_ranking, removal_ranking,
-                      removal_steps, removal_steps_of)
+                        paired_drop_within_noise)
+from .history import history_rows, input_names, removal_ranking, removal_steps
 from .run import PruningResult, prune_network
 from .settings import PruningSettings
 from .state import PRUNABLE_KINDS, Network
@@ -40,12 +40,8 @@ __all__ = [
     "history_rows",
     "input_names",
     "make_criterion",
-    "network_ranking",
     "paired_drop_within_noise",
     "prune_network",
     "removal_ranking",
     "removal_steps",
-    "removal_steps_of",
-    "resolve_scoring",
-    "simplifies",
 ]

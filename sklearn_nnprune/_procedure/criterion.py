@@ -26,7 +26,6 @@ from .._network import class_probabilities, decode_output, predict_output
 # Probabilities are floored before the log, at machine epsilon as in scikit-learn's
 # log_loss.
 _PROBA_FLOOR = np.finfo(np.float64).eps
-CAPS = ("max_inputs", "max_neurons", "max_synapses", "max_fan_in")
 
 
 def paired_drop_within_noise(diff, tolerance, noise_tolerance):
@@ -41,34 +40,6 @@ def paired_drop_within_noise(diff, tolerance, noise_tolerance):
     n = diff.shape[0]
     se = np.sqrt(n) * diff.std(ddof=1) if n > 1 else 0.0
     return diff.sum() <= tolerance + noise_tolerance * se + 1e-12
-
-
-def simplifies(params):
-    """Whether a fit with the estimator parameters ``params`` simplifies the network
-    (prunes, quantizes or binarizes) and so needs the criterion and its folds.
-    Without a tolerance, pruning is done by the caps alone, and with no cap there
-    is nothing to prune."""
-    prune = params["prune"]
-    capped = any(params[cap] is not None for cap in CAPS)
-    prunes = bool(prune) and (params["tolerance"] is not None or capped)
-    return prunes or params["weight_levels"] is not None or bool(params["binarize_neurons"])
-
-
-def resolve_scoring(params, classifier):
-    """The criterion score that ``scoring="auto"`` (or a given value) stands for,
-    from the estimator parameters ``params``."""
-    if not classifier:
-        return "r2"
-    if params["scoring"] != "auto":
-        return params["scoring"]
-    # On its own training data a network's log-loss only grows as it loses
-    # weights; whether it still solves the task is what the paper asks there.
-    # Rules are judged by their decisions, and levels and thresholds make the
-    # probabilities coarse by design.
-    transparent = params["weight_levels"] is not None or params["binarize_neurons"]
-    on_training_data = not simplifies(params) or (
-        params["cv"] is None and params["validation_fraction"] is None)
-    return "accuracy" if on_training_data or transparent else "neg_log_loss"
 
 
 class ClassificationScore(NamedTuple):

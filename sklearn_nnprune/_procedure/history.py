@@ -178,17 +178,3 @@ def removal_ranking(steps, position, support):
     ranking[order] = np.arange(2, order.size + 2)
     return ranking
 
-
-def removal_steps_of(network):
-    """:func:`removal_steps` of a fitted pruned network (read from its
-    ``pruning_history_``, ``masks_``, ``support_`` and input names)."""
-    names = input_names(network.n_features_in_, getattr(network, "feature_names_in_", None))
-    return removal_steps(network.pruning_history_, [M.shape for M in network.masks_],
-                         network.support_, names)
-
-
-def network_ranking(network):
-    """RFE-style ranking of the inputs of a fitted pruned network: 1 = kept, then
-    the inputs removed last, ..., up to the input removed first."""
-    steps, _, position = removal_steps_of(network)
-    return removal_ranking(steps, position, network.support_)

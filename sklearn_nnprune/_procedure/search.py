@@ -104,6 +104,16 @@ class PathSearch:
         return Progress(progress.state if state is None else state,
                         progress.reference if reference is None else reference, steps)
 
+    def conclude(self, progress, step, new, contributions):
+        """``progress`` after ``step``: recorded, and, when it is accepted, with the
+        new state and the reference raised to it if it is the best so far (a
+        forced step leaves the reference where it was)."""
+        if not step.accepted:
+            return self.record(progress, step)
+        reference = (progress.reference if step.forced
+                     else self.criterion.raised(progress.reference, contributions))
+        return self.record(progress, step, new, reference)
+
     def retrain(self, networks, frozen=None, steps=None, level_scales=None):
         """Retrain every fold's (coefs, intercepts, masks) briefly, masks fixed."""
         nets = []
@@ -178,14 +188,11 @@ class PathSearch:
                 accepted = forced or self.criterion.holds(contributions, progress.reference)
             step = Step.of(track.move.kind, batch, accepted, forced, score,
                            (new if new is not None else progress.state).masks)
+            progress = self.conclude(progress, step, new, contributions if accepted else None)
             if not accepted:
-                progress = self.record(progress, step)
                 if track.back_off():
                     turns.append(track)
                 continue
-            reference = (progress.reference if forced
-                         else self.criterion.raised(progress.reference, contributions))
-            progress = self.record(progress, step, new, reference)
             for other in tracks:
                 other.keys = None
             # Every move takes turns again, starting with the next one.

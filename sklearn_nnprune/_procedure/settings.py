@@ -17,7 +17,7 @@ class PruningSettings:
     input is replaced by; ``levels`` is ``(base, scaled)`` of the weight levels or
     None, and ``unit_factors`` converts ``coefs_`` units to internal ones, per layer;
     ``simplify`` says whether the fit simplifies the network at all
-    (:func:`.criterion.simplifies`).
+    (``_base.simplifies``).
     The other fields are the estimators' parameters of the same names.
     """
 

@@ -137,8 +137,10 @@ def quantize(search, progress):
 
     progress = search.back_off_search([Move("levels", rank, attempt)], progress,
                                       forced=settings.tolerance is None)
-    # The scales the last ranking fitted, on the final network.
-    return progress, level_targets(progress.state, base, scaled, factors)[1][0]
+    # The fitted network continues the first fold's, with the scales of its units
+    # refitted as a ranking of the final network would (those of the units with a
+    # weight fixed stay as they were).
+    return progress, level_grids(progress.state.nets[0], base, scaled, factors)[1]
 
 
 def _fix_weights(search, state, batch, targets, scales):
@@ -190,9 +192,4 @@ def binarize(search, progress):
         contributions = criterion.contributions(new)
         accepted = forced or criterion.holds(contributions, progress.reference)
         step = Step.of("binarize", [key], accepted, forced, contributions.sum(), new.masks)
-        if accepted:
-            reference = (progress.reference if forced
-                         else criterion.raised(progress.reference, contributions))
-            progress = search.record(progress, step, new, reference)
-        else:
-            progress = search.record(progress, step)
+        progress = search.conclude(progress, step, new, contributions)
