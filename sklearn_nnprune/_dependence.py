@@ -18,6 +18,9 @@ import scipy.linalg
 _EXHAUSTIVE_BASES = 100_000
 _EXHAUSTIVE_WORK = 2e8
 _CHUNK_ENTRIES = 2 ** 20
+# Relative residual below which an input counts as an exact linear combination of
+# others (float32 data reproduces a relation to about 1e-7).
+DEPENDENT_RTOL = 1e-6
 
 
 def independent_columns(X, rtol, resolution=np.finfo(np.float64).eps):
@@ -143,3 +146,16 @@ def _dominant_subset(coordinates, chosen, tie):
             break
         chosen[position] = column
     return chosen
+
+
+def relation_coefficients(X, basis, dependent):
+    """``(C, c0)``: least-squares coefficients of each ``dependent`` column of ``X``
+    on the ``basis`` columns plus a constant, ``X[:, dependent] ~ X[:, basis] @ C +
+    c0``; coefficients below 1e-12 of a column's largest are set to 0, so that a
+    relation names only the columns it needs."""
+    design = np.column_stack([X[:, basis], np.ones(X.shape[0])])
+    solution = np.linalg.lstsq(design, X[:, dependent], rcond=None)[0]
+    C, c0 = solution[:-1], solution[-1]
+    largest = np.abs(C).max(axis=0, initial=0.0)
+    C = np.where(np.abs(C) > 1e-12 * largest, C, 0.0)
+    return C, c0

@@ -197,7 +197,13 @@ class PrunedMLPClassifier(ClassifierMixin, _BasePrunedMLP):
         network is trained on all the data and both are its training score.
     pruning_history_ : list of dict
         One entry per attempted step: step, kind, removed, n_removed, accepted,
-        forced, score, n_inputs, n_neurons, n_synapses. Kind "levels": the
+        forced, score, n_inputs, n_neurons, n_synapses. Kind "dependent" (after
+        the pruning steps, when inputs are pruned): the kept inputs in
+        "removed" were exact linear combinations (plus a constant) of other kept
+        inputs on the training data (duplicated columns, every level of a one-hot
+        encoding); their weights moved to the inputs of their relation, so the
+        network computes the same function, and the most independent basis stays
+        (as :class:`NetworkInputSelector` chooses it). Kind "levels": the
         synapses in "removed" were fixed to their levels; kind "binarize": the
         neuron in "removed" was made a threshold neuron; kind "merge" (last, when
         neurons are pruned and the network has neither levels nor thresholds):

@@ -9,15 +9,12 @@ from sklearn.utils import check_random_state, get_tags
 from sklearn.utils._param_validation import HasMethods, Interval, RealNotInt
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._dependence import independent_columns
+from ._dependence import DEPENDENT_RTOL, independent_columns
 from ._estimators import PrunedMLPClassifier, PrunedMLPRegressor
 from ._pruning import resolve_count
 from ._removal import network_ranking
 from ._targets import holds_class_labels
 
-# Relative residual below which a selected input counts as an exact linear
-# combination of others (float32 data reproduces a relation to about 1e-7).
-_DEPENDENT_RTOL = 1e-6
 
 
 class NetworkInputSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
@@ -68,8 +65,9 @@ class NetworkInputSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
         Drop the selected inputs that are exact linear combinations (plus a
         constant) of other selected inputs, keeping the most independent basis of
         their span, and selected inputs that are constant. They carry no
-        information that the others do not, yet the network may keep them (see
-        Notes). With one network this happens after the network met
+        information that the others do not, yet a network that does not prune
+        inputs keeps them (a network that prunes inputs removes them itself, by
+        the same rule; see Notes). With one network this happens after the network met
         ``max_inputs``, so a dropped input leaves its place under the cap empty;
         with a committee, before the cap is applied to the majority.
     random_state : int, RandomState instance or None, default=None
@@ -126,8 +124,9 @@ class NetworkInputSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
     a category) costs less than the same weight on one input, so the network may
     score better with the copies and keep them
     (``benchmarks/RESULTS_selection.md``). They add nothing that the other
-    selected inputs do not carry, so ``drop_dependent`` removes them after the
-    network is pruned. Which inputs of a dependent group to keep is not
+    selected inputs do not carry: a network that prunes inputs removes them
+    after its pruning steps (a "dependent" step of its history), and
+    ``drop_dependent`` removes those that another network kept. Which inputs of a dependent group to keep is not
     determined by the data; the selector keeps the basis of largest volume, the
     subset whose standardized columns have the largest Gram determinant (the
     most independent one, as in D-optimal subset selection; of exact duplicates,
@@ -296,7 +295,7 @@ class NetworkInputSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
         columns = columns[np.isfinite(columns).all(axis=1)]
         # Values stored in float32 carry its rounding, not float64's.
         resolution = np.finfo(X.dtype if X.dtype.kind == "f" else np.float64).eps
-        return indices[independent_columns(columns, _DEPENDENT_RTOL, resolution)[1]]
+        return indices[independent_columns(columns, DEPENDENT_RTOL, resolution)[1]]
 
     def _capped(self, candidates):
         """The committee's selection: the ``candidates`` with the most votes (the

@@ -222,8 +222,15 @@ def _to_json(value):
 
 
 def record(names=None):
+    """Record the cases ``names`` (all by default), keeping the other recorded ones."""
     GOLDEN_DIR.mkdir(exist_ok=True)
-    all_arrays, all_values = {}, {"versions": versions()}
+    all_arrays, all_values = {}, {}
+    if names and (GOLDEN_DIR / "values.json").exists():
+        all_values = json.loads((GOLDEN_DIR / "values.json").read_text())
+        with np.load(GOLDEN_DIR / "arrays.npz") as data:
+            all_arrays = {key: data[key] for key in data.files
+                          if key.split("/")[0] not in names}
+    all_values["versions"] = versions()
     for name in names or CASES:
         arrays, values = run_case(name)
         all_arrays.update({f"{name}/{k}": v for k, v in arrays.items()})

@@ -812,3 +812,49 @@ def test_same_data_same_fit_whatever_the_container(Est):
         assert np.array_equal(fits[0].support_, other.support_)
         for W0, W in zip(fits[0].coefs_, other.coefs_):
             np.testing.assert_array_equal(W0, W)
+
+
+def test_exactly_dependent_inputs_are_not_all_kept():
+    from sklearn_nnprune import input_report
+    X, y = _linear_task()
+    # x5 = 2 x0 - x1 + 3 and x6 = x1: the span of {x0, x1, x5, x6} has rank 2.
+    X = np.c_[X, 2 * X[:, 0] - X[:, 1] + 3, X[:, 1]]
+    clf = PrunedMLPClassifier(hidden_layer_sizes=(4,), random_state=0).fit(X, y)
+    kept = np.flatnonzero(clf.support_)
+    centred = X[:, kept] - X[:, kept].mean(axis=0)
+    assert np.linalg.matrix_rank(centred) == kept.size
+    assert len(set(kept) & {0, 1, 5, 6}) == 2
+    dependent = [row for row in clf.pruning_history_ if row["kind"] == "dependent"]
+    assert len(dependent) == 1 and dependent[0]["accepted"] and not dependent[0]["forced"]
+    report = input_report(clf, X, y).set_index("feature")
+    assert set(report.index[report["removed_by"] == "dependent"]) == set(
+        dependent[0]["removed"])
+    assert clf.score(X, y) > 0.9
+
+
+def test_dependent_inputs_leave_the_function_unchanged():
+    from sklearn_nnprune._dependence import independent_columns, relation_coefficients
+    from sklearn_nnprune._procedure.state import Network, transfer_inputs
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(200, 3))
+    X = np.c_[X, X[:, 0] - 0.5 * X[:, 2] + 1.0, -X[:, 1]]
+    coefs = [rng.normal(size=(5, 4)), rng.normal(size=(4, 1))]
+    intercepts = [rng.normal(size=4), rng.normal(size=1)]
+    masks = [np.ones((5, 4), dtype=bool), np.ones((4, 1), dtype=bool)]
+    masks[0][0, 1] = masks[0][2, 3] = False
+    coefs[0][~masks[0]] = 0.0
+    net = Network(coefs, intercepts, masks, [(coefs, intercepts)])
+    basis, dependent = independent_columns(X, 1e-6)
+    assert basis.tolist() == [0, 1, 2] and dependent.tolist() == [3, 4]
+    C, c0 = relation_coefficients(X, basis, dependent)
+    moved = transfer_inputs(net, basis, dependent, C, c0, "tanh")
+    before = predict_output(X, coefs, intercepts, "tanh", "identity")
+    after = predict_output(X, moved.coefs, moved.intercepts, "tanh", "identity")
+    np.testing.assert_allclose(after, before, atol=1e-10)
+    assert not moved.masks[0][dependent].any() and np.all(moved.coefs[0][dependent] == 0)
+    # The basis inputs took over the synapses of the dependent ones they stand for.
+    assert moved.masks[0][0, 1] and moved.masks[0][2, 3]
+    assert np.all(moved.coefs[0][~moved.masks[0]] == 0)
+    for W in coefs:  # inputs untouched
+        assert np.isfinite(W).all()
+    assert not net.masks[0][0, 1]

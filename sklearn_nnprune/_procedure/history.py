@@ -56,7 +56,7 @@ def input_names(n_features, feature_names=None):
 def element_name(kind, key, names, n_weight_layers):
     """Name of the element ``key`` of ``kind``: an input's name, ``h1[3]`` for a
     hidden neuron, ``x0->h1[3]`` or ``h1[3]->out[0]`` for a synapse."""
-    if kind == "inputs":
+    if kind in ("inputs", "dependent"):
         return names[key]
     if kind in ("neurons", "binarize", "merge"):
         return f"h{key[0]}[{key[1]}]"
@@ -96,7 +96,7 @@ def _cascade_masks(masks):
 def _remove_by_name(masks, kind, name, input_index):
     """Apply one removed element of a history row to the masks (in place); returns
     the input index for an input, else None."""
-    if kind == "inputs":
+    if kind in ("inputs", "dependent"):
         i = input_index[name]
         masks[0][i] = False
         return i

@@ -7,9 +7,12 @@ once per fit and turn its :class:`PruningResult` into fitted attributes.
 
 from typing import NamedTuple, Optional
 
+import numpy as np
+
+from .._dependence import DEPENDENT_RTOL, independent_columns, relation_coefficients
 from .history import Step
 from .search import PathSearch, Progress
-from .state import Network, State, merge_duplicates
+from .state import Network, State, merge_duplicates, transfer_inputs
 from .transparency import binarize, quantize
 
 
@@ -57,6 +60,32 @@ def _first_training(settings, criterion, trainer, rng, layer_sizes):
     return State(tuple(nets)), info, converged
 
 
+def without_dependent_inputs(search, progress, X):
+    """``progress`` with the kept inputs that are exact linear combinations of other
+    kept inputs (plus a constant) on ``X`` removed, their weights moved to the
+    others (the function is unchanged), as one step of kind "dependent".
+
+    Under the L2 penalty a weight spread over copies of one direction (duplicated
+    columns, every level of a one-hot encoding) costs less than on one input, so
+    pruning keeps them; they carry nothing the others do not. Which inputs stay is
+    the most independent basis, as the selector chooses it
+    (:func:`.._dependence.independent_columns`).
+    """
+    state = progress.state
+    kept = np.flatnonzero(state.masks[0].any(axis=1))
+    basis, dependent = independent_columns(X[:, kept], DEPENDENT_RTOL)
+    if not dependent.size:
+        return progress
+    basis, dependent = kept[basis], kept[dependent]
+    C, c0 = relation_coefficients(X, basis, dependent)
+    new = State(tuple(transfer_inputs(net, basis, dependent, C, c0,
+                                      search.settings.activation) for net in state.nets))
+    contributions = search.criterion.contributions(new)
+    step = Step.of("dependent", dependent.tolist(), True, False, contributions.sum(),
+                   new.masks)
+    return search.record(progress, step, new)
+
+
 def prune_network(X, Y, layer_sizes, *, settings, criterion, trainer, rng, log):
     """Train and prune a network on standardized inputs ``X`` and coded targets ``Y``.
 
@@ -84,6 +113,8 @@ def prune_network(X, Y, layer_sizes, *, settings, criterion, trainer, rng, log):
         f"criterion score {float(baseline.sum()):.4f}")
     search = PathSearch(settings, criterion, trainer, rng, log)
     progress = search.prune(Progress(state, baseline, ()))
+    if settings.simplify and "inputs" in settings.kinds:
+        progress = without_dependent_inputs(search, progress, X)
     level_scales = None
     # Logically transparent network (METHOD.md 6.5-6.6): levels, then thresholds.
     if settings.levels is not None:

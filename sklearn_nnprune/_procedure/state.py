@@ -81,6 +81,30 @@ def remove_elements(kind, net, keys, input_reference, neuron_reference, activati
     return cascade(coefs, intercepts, masks, activation)
 
 
+def transfer_inputs(net, basis, dependent, C, c0, activation):
+    """``net`` without the inputs ``dependent``, which are exact linear combinations
+    of the inputs ``basis`` on the data (``x_dependent = x_basis @ C + c0``): each
+    dependent input's outgoing weights move to the basis inputs of its relation
+    (``W_basis += C @ W_dependent``, the constant to the biases), so the function
+    is unchanged. A basis input gains the synapses that it now carries for the
+    dependent one. The other points of the trajectory move alike."""
+
+    def moved(coefs, intercepts, masks):
+        coefs, intercepts, masks = ([W.copy() for W in coefs], [b.copy() for b in intercepts],
+                                    [M.copy() for M in masks])
+        W, M = coefs[0], masks[0]
+        W_dep = W[dependent]
+        W[basis] += C @ W_dep
+        intercepts[0] += c0 @ W_dep
+        M[basis] |= (C != 0) @ M[dependent]
+        W[dependent], M[dependent] = 0.0, False
+        return cascade(coefs, intercepts, masks, activation)
+
+    coefs, intercepts, masks = moved(net.coefs, net.intercepts, net.masks)
+    snapshots = [moved(c, b, net.masks)[:2] for c, b in net.snapshots]
+    return net._replace(coefs=coefs, intercepts=intercepts, masks=masks, snapshots=snapshots)
+
+
 def merge_duplicates(net, X, activation, output_activation):
     """``(network, merged)``: ``net`` with its duplicate hidden neurons merged, and
     the (layer, neuron) keys of the neurons merged into others (empty: unchanged).
