@@ -205,7 +205,11 @@ class PrunedMLPClassifier(ClassifierMixin, _BasePrunedMLP):
         network computes the same function, and the most independent basis stays
         (as :class:`NetworkInputSelector` chooses it). Kind "levels": the
         synapses in "removed" were fixed to their levels; kind "binarize": the
-        neuron in "removed" was made a threshold neuron; kind "merge" (last, when
+        neuron in "removed" was made a threshold neuron; kind "negligible"
+        (near the end, when neurons are pruned and the network has neither
+        levels nor thresholds): the neurons in "removed" moved no input of the
+        next layer by more than 1e-6 of its spread on the training data and were
+        folded into its biases; kind "merge" (last, when
         neurons are pruned and the network has neither levels nor thresholds):
         the neurons in "removed" duplicated others of their layer (same incoming
         weights and bias, or their negatives for a mirror image) and were merged

@@ -178,6 +178,22 @@ def apply_merge_plan(coefs, intercepts, masks, plan, hidden_activation):
     return coefs, intercepts, masks
 
 
+def negligible_neurons(activations, next_inputs, W_out, live, rtol):
+    """Live neurons of one hidden layer whose signal barely reaches the next layer.
+
+    ``activations`` (n_samples, n_units) are the layer's outputs on the data,
+    ``next_inputs`` the inputs of the next layer's units on the same data and
+    ``W_out`` the outgoing weights. Neuron j is negligible when for every unit k of
+    the next layer ``|W_out[j, k]| * range(a_j) <= rtol * std(z_k)``: replacing
+    its output by its mean moves no next input by more than ``rtol`` of its
+    spread. A neuron with a constant output is negligible at any ``rtol``.
+    """
+    spread = activations.max(axis=0) - activations.min(axis=0)
+    reach = np.abs(W_out) * spread[:, None]
+    bound = rtol * next_inputs.std(axis=0)
+    return np.flatnonzero(live & (reach <= bound[None, :]).all(axis=1))
+
+
 def cascade(coefs, intercepts, masks, hidden_activation):
     """Remove what earlier removals left dangling, until nothing changes.
 

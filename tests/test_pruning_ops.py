@@ -385,3 +385,36 @@ def test_near_duplicates_merge_to_their_weighted_average(hidden):
     shifted = [intercepts[0], intercepts[1] + offset * coefs[1][5], intercepts[2]]
     naive = np.abs(predict_output(X, kept_as_is, shifted, hidden, "softmax") - before).max()
     assert change < 1e-8 < naive
+
+
+def test_negligible_neurons_folded_into_the_next_biases():
+    from sklearn_nnprune._network import predict_output
+    from sklearn_nnprune._procedure.state import Network, fold_negligible_neurons
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(300, 3))
+    coefs = [rng.normal(size=(3, 4)), rng.normal(size=(4, 2))]
+    intercepts = [rng.normal(size=4), rng.normal(size=2)]
+    coefs[0][:, 1] = [3e-7, 0.0, 0.0]   # tanh(3e-7 x0 + b): a near-constant output
+    coefs[1][2] = [1.6e-9, -2e-9]       # an output weight that reaches nothing
+    masks = [np.ones(W.shape, dtype=bool) for W in coefs]
+    net = Network(coefs, intercepts, masks, [(coefs, intercepts)])
+    folded, keys = fold_negligible_neurons(net, X, "tanh", "identity")
+    assert keys == [(1, 1), (1, 2)]
+    assert not folded.masks[0][:, [1, 2]].any() and not folded.masks[1][[1, 2]].any()
+    before = predict_output(X, coefs, intercepts, "tanh", "identity")
+    after = predict_output(X, folded.coefs, folded.intercepts, "tanh", "identity")
+    assert np.abs(after - before).max() <= 1e-6 * before.std(axis=0).min()
+    assert len(folded.snapshots) == 1 and np.all(folded.snapshots[0][0][1][[1, 2]] == 0)
+    # A neuron that matters stays, and so does the last neuron of a layer.
+    kept, none = fold_negligible_neurons(folded, X, "tanh", "identity")
+    assert none == [] and kept is folded
+
+
+def test_the_last_neuron_of_a_layer_is_never_folded():
+    from sklearn_nnprune._procedure.state import Network, fold_negligible_neurons
+    X = np.random.RandomState(1).normal(size=(50, 2))
+    coefs = [np.array([[1e-9], [0.0]]), np.array([[1e-9]])]
+    intercepts = [np.zeros(1), np.zeros(1)]
+    masks = [np.array([[True], [False]]), np.ones((1, 1), dtype=bool)]
+    net = Network(coefs, intercepts, masks, [])
+    assert fold_negligible_neurons(net, X, "tanh", "logistic")[1] == []

@@ -58,7 +58,7 @@ def element_name(kind, key, names, n_weight_layers):
     hidden neuron, ``x0->h1[3]`` or ``h1[3]->out[0]`` for a synapse."""
     if kind in ("inputs", "dependent"):
         return names[key]
-    if kind in ("neurons", "binarize", "merge"):
+    if kind in ("neurons", "binarize", "merge", "negligible"):
         return f"h{key[0]}[{key[1]}]"
     layer, i, j = key
     src = names[i] if layer == 0 else f"h{layer}[{i}]"
@@ -100,7 +100,7 @@ def _remove_by_name(masks, kind, name, input_index):
         i = input_index[name]
         masks[0][i] = False
         return i
-    if kind in ("neurons", "merge"):
+    if kind in ("neurons", "merge", "negligible"):
         layer, j = (int(g) for g in _NEURON.match(name).groups())
         masks[layer - 1][:, j] = False
         masks[layer][j] = False

@@ -12,7 +12,8 @@ import numpy as np
 from .._dependence import DEPENDENT_RTOL, independent_columns, relation_coefficients
 from .history import Step
 from .search import PathSearch, Progress
-from .state import Network, State, merge_duplicates, transfer_inputs
+from .state import (Network, State, fold_negligible_neurons, merge_duplicates,
+                    transfer_inputs)
 from .transparency import binarize, quantize
 
 
@@ -135,10 +136,13 @@ def prune_network(X, Y, layer_sizes, *, settings, criterion, trainer, rng, log):
     steps = progress.steps
     if (settings.simplify and "neurons" in settings.kinds and final.frozen is None
             and final.steps is None):
-        final, merged = merge_duplicates(final, X, settings.activation,
-                                         settings.output_activation)
-        if merged:
-            steps = steps + (Step.of("merge", merged, True, False, score, final.masks),)
-            log(steps[-1].describe(len(steps)))
+        # Structure that is obviously removable goes without asking the criterion.
+        for kind, simplified in (("negligible", fold_negligible_neurons),
+                                 ("merge", merge_duplicates)):
+            final, keys = simplified(final, X, settings.activation,
+                                     settings.output_activation)
+            if keys:
+                steps = steps + (Step.of(kind, keys, True, False, score, final.masks),)
+                log(steps[-1].describe(len(steps)))
     return PruningResult(final, steps, float(baseline.sum()), score,
                          TrainingRecord.of(training), converged, level_scales)

@@ -13,9 +13,9 @@ from typing import NamedTuple, Optional
 
 import numpy as np
 
-from .._network import predict_output
-from .._pruning import (apply_merge_plan, cascade, merge_duplicate_neurons, remove_inputs,
-                        remove_neurons, remove_synapses)
+from .._network import forward, predict_output
+from .._pruning import (apply_merge_plan, cascade, merge_duplicate_neurons,
+                        negligible_neurons, remove_inputs, remove_neurons, remove_synapses)
 
 PRUNABLE_KINDS = ("inputs", "neurons", "synapses")
 # Hidden neurons whose incoming weights and bias agree to this relative distance
@@ -26,6 +26,9 @@ PRUNABLE_KINDS = ("inputs", "neurons", "synapses")
 DUPLICATE_RTOL = 1e-3
 EXACT_DUPLICATE_RTOL = 1e-6
 MERGE_OUTPUT_TOL = 1e-6
+# A hidden neuron whose outgoing signal moves no input of the next layer by more than
+# this fraction of its spread on the training data is folded into the next biases.
+NEGLIGIBLE_RTOL = 1e-6
 
 
 class Network(NamedTuple):
@@ -103,6 +106,34 @@ def transfer_inputs(net, basis, dependent, C, c0, activation):
     coefs, intercepts, masks = moved(net.coefs, net.intercepts, net.masks)
     snapshots = [moved(c, b, net.masks)[:2] for c, b in net.snapshots]
     return net._replace(coefs=coefs, intercepts=intercepts, masks=masks, snapshots=snapshots)
+
+
+def fold_negligible_neurons(net, X, activation, output_activation):
+    """``(network, folded)``: ``net`` with the hidden neurons whose contribution to
+    the next layer is negligible on ``X`` (``_pruning.negligible_neurons``) replaced
+    by their mean output, folded into the next layer's biases (METHOD.md section
+    4), layer by layer; ``folded`` lists their (layer, neuron) keys."""
+    folded = []
+    for layer in range(1, len(net.coefs)):
+        acts = forward(X, net.coefs, net.intercepts, activation, output_activation)
+        a, W_out, b_out = acts[layer], net.coefs[layer], net.intercepts[layer]
+        idx = negligible_neurons(a, a @ W_out + b_out, W_out,
+                                 alive_neurons(net.masks, layer), NEGLIGIBLE_RTOL)
+        if not idx.size or idx.size == alive_neurons(net.masks, layer).sum():
+            continue  # the last neuron of a layer carries the path to the output
+        means = np.zeros(a.shape[1])
+        means[idx] = a[:, idx].mean(axis=0)
+
+        def folded_net(coefs, intercepts):
+            removed = remove_neurons(coefs, intercepts, net.masks, layer, idx, means)
+            return cascade(*removed, activation)
+
+        coefs, intercepts, masks = folded_net(net.coefs, net.intercepts)
+        snapshots = [folded_net(c, b)[:2] for c, b in net.snapshots]
+        net = net._replace(coefs=coefs, intercepts=intercepts, masks=masks,
+                           snapshots=snapshots)
+        folded += [(layer, int(j)) for j in idx]
+    return net, folded
 
 
 def merge_duplicates(net, X, activation, output_activation):
