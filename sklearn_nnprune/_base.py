@@ -336,9 +336,8 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
     def _warn_convergence(self, converged):
         if not converged:
             warnings.warn(f"{type(self).__name__}: the {self.solver} solver reached "
-                          f"max_iter={self.max_iter} iterations before the loss converged "
-                          "(the first training, or the final one on all the data); raise "
-                          "max_iter.", ConvergenceWarning)
+                          f"max_iter={self.max_iter} iterations before the loss of the "
+                          "returned network converged; raise max_iter.", ConvergenceWarning)
 
     def _network_attributes(self, net, Xs, Y, settings, x_mean, x_scale, y_mean, y_scale):
         """Fitted attributes of the returned network ``net`` (standardized units)."""

@@ -108,6 +108,31 @@ def test_convergence_warning_when_max_iter_ends_the_training(clf_data, solver):
         PrunedMLPClassifier(max_iter=2000, **kw).fit(X, y)
 
 
+@pytest.mark.parametrize("final_converges", [True, False])
+def test_convergence_warning_only_about_the_returned_network(monkeypatch, clf_data,
+                                                             final_converges):
+    # The cross-fitting networks only score the criterion and are retrained after
+    # every step; whether their first training converged is no concern of the user.
+    from sklearn.exceptions import ConvergenceWarning
+    import sklearn_nnprune._procedure.training as training
+    X, y = clf_data
+    real = training.fit_lbfgs
+
+    def fit(X_fit, *args, **kwargs):
+        coefs, intercepts, info = real(X_fit, *args, **kwargs)
+        on_all_data = X_fit.shape[0] == X.shape[0]
+        return coefs, intercepts, {**info, "converged": on_all_data and final_converges}
+
+    monkeypatch.setattr(training, "fit_lbfgs", fit)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        PrunedMLPClassifier(random_state=0, **FAST).fit(X, y)
+    found = [w for w in caught if issubclass(w.category, ConvergenceWarning)]
+    assert len(found) == (0 if final_converges else 1)
+    if found:
+        assert "returned network" in str(found[0].message)
+
+
 def test_training_record_describes_the_returned_network(clf_data):
     from sklearn_nnprune._network import loss_and_gradients
     X, y = clf_data

@@ -36,8 +36,10 @@ class PruningResult(NamedTuple):
     structure was chosen out of sample, duplicates merged); ``steps`` the
     attempted steps; ``baseline_score`` and ``score`` the criterion score before
     and after pruning; ``training`` the :class:`TrainingRecord` of the returned
-    network's last training; ``converged`` whether
-    every training that ran to ``max_iter`` converged; ``level_scales`` the
+    network's last training; ``converged`` whether the returned network's own
+    training converged (the final one on all the data when the structure was
+    chosen out of sample, else the first): the networks that only score the
+    criterion are retrained after every step, so their first training need not; ``level_scales`` the
     per-unit level scales of the returned network (None without levels).
     """
 
@@ -132,7 +134,7 @@ def prune_network(X, Y, layer_sizes, *, settings, criterion, trainer, rng, log):
                                                     final.frozen, final.steps)
         final = Network(coefs, intercepts, final.masks, training["snapshots"], final.frozen,
                         final.steps, final.level_scales)
-        converged &= training["converged"]
+        converged = training["converged"]
     steps = progress.steps
     if (settings.simplify and "neurons" in settings.kinds and final.frozen is None
             and final.steps is None):
