@@ -97,6 +97,7 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
         "max_neurons": _count_or_fraction + [None],
         "max_synapses": _count_or_fraction + [None],
         "max_fan_in": [Interval(Integral, 1, None, closed="left"), None],
+        "input_groups": [list, tuple, dict, None],
         "tolerance": [Interval(Real, 0, None, closed="left"), None],
         "noise_tolerance": [Interval(Real, 0, None, closed="left")],
         "validation_fraction": [Interval(RealNotInt, 0, 1, closed="neither"), None],
@@ -130,6 +131,7 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
         max_neurons=None,
         max_synapses=None,
         max_fan_in=None,
+        input_groups=None,
         tolerance=0.0,
         noise_tolerance=1.0,
         validation_fraction=None,
@@ -159,6 +161,7 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
         self.max_neurons = max_neurons
         self.max_synapses = max_synapses
         self.max_fan_in = max_fan_in
+        self.input_groups = input_groups
         self.tolerance = tolerance
         self.noise_tolerance = noise_tolerance
         self.validation_fraction = validation_fraction
@@ -195,12 +198,45 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
                              f"{list(PRUNABLE_KINDS)}.")
         return tuple(kind for kind in PRUNABLE_KINDS if kind in prune)
 
-    def _check_caps(self, kinds, n_features, hidden, n_outputs):
+    def _resolve_groups(self, n_features):
+        """``(groups, names)``: the column indices of every input group, ordered by
+        their first column (a column in no group is a group of its own), and the
+        groups' names; None for ``input_groups=None``."""
+        if self.input_groups is None:
+            return None
+        columns = input_names(n_features, getattr(self, "feature_names_in_", None))
+        given = (list(self.input_groups.items()) if isinstance(self.input_groups, dict)
+                 else [(None, members) for members in self.input_groups])
+        position = {name: i for i, name in enumerate(columns)}
+        groups, names, seen = [], [], set()
+        for name, members in given:
+            members = [members] if isinstance(members, (str, numbers.Integral)) else members
+            try:
+                idx = [position[m] if isinstance(m, str) else int(m) for m in members]
+            except (KeyError, TypeError, ValueError):
+                raise ValueError(f"input_groups: {members!r} are not all feature names or "
+                                 f"column indices of the {n_features} inputs.") from None
+            if not idx or any(not 0 <= i < n_features for i in idx):
+                raise ValueError(f"input_groups: each group needs column indices in "
+                                 f"[0, {n_features}), got {members!r}.")
+            if seen & set(idx) or len(set(idx)) < len(idx):
+                raise ValueError(f"input_groups: column {sorted(seen & set(idx) or idx)[0]} "
+                                 "is in more than one group.")
+            seen |= set(idx)
+            groups.append(np.array(sorted(idx)))
+            names.append(str(name) if name is not None else "+".join(columns[i] for i in idx))
+        for i in sorted(set(range(n_features)) - seen):
+            groups.append(np.array([i]))
+            names.append(columns[i])
+        order = np.argsort([g[0] for g in groups], kind="stable")
+        return tuple(groups[k] for k in order), [names[k] for k in order]
+
+    def _check_caps(self, kinds, n_features, hidden, n_outputs, n_inputs):
         for cap, kind in _CAP_KINDS.items():
             if getattr(self, cap) is not None and kind not in kinds:
                 raise ValueError(f"{cap}={getattr(self, cap)!r} needs {kind!r} in prune "
                                  f"(prune={self.prune!r}).")
-        total = {"max_inputs": n_features, "max_neurons": sum(hidden),
+        total = {"max_inputs": n_inputs, "max_neurons": sum(hidden),
                  "max_synapses": int(np.dot((n_features,) + hidden, hidden + (n_outputs,)))}
         for cap, limit in total.items():
             value = getattr(self, cap)
@@ -276,7 +312,9 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
         n_samples, n_features = X.shape
         classifier = self._is_classifier_task()
         hidden, kinds = self._hidden_sizes(), self._prune_kinds()
-        self._check_caps(kinds, n_features, hidden, Y.shape[1])
+        groups = self._resolve_groups(n_features)
+        self._check_caps(kinds, n_features, hidden, Y.shape[1],
+                         n_features if groups is None else len(groups[0]))
         self._check_criterion(n_samples, y, classifier)
         self._check_transparency(hidden)
         layer_sizes = (n_features,) + hidden + (Y.shape[1],)
@@ -284,10 +322,10 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
         # Below this much work every product of the fit (training, criterion,
         # indicators) is too small for BLAS threads to pay for their start-up.
         with training.blas_limit(training.threads_for(n_samples, n_weights)):
-            return self._fit_network(X, y, Y, layer_sizes, kinds, output_activation,
-                                     score, y_mean, y_scale)
+            return self._fit_network(X, y, Y, layer_sizes, kinds, groups,
+                                     output_activation, score, y_mean, y_scale)
 
-    def _fit_network(self, X, y, Y, layer_sizes, kinds, output_activation, score,
+    def _fit_network(self, X, y, Y, layer_sizes, kinds, groups, output_activation, score,
                      y_mean, y_scale):
         rng = check_random_state(self.random_state)
         x_mean, x_scale = mean_and_scale(X)
@@ -304,7 +342,8 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
                              else -x_mean / x_scale),
             levels=level_spec(self.weight_levels),
             unit_factors=unit_factors(len(layer_sizes) - 1, x_scale, out_scale),
-            binarize_neurons=bool(self.binarize_neurons), simplify=simplify)
+            binarize_neurons=bool(self.binarize_neurons), simplify=simplify,
+            input_groups=None if groups is None else groups[0])
         trainer = Trainer(self.solver, self.alpha, self.activation, output_activation,
                           self.accumulate, self.tol, self.batch_size,
                           self.learning_rate_init, self.n_iter_no_change)
@@ -329,6 +368,8 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
             len(layer_sizes) - 1)
         fitted.update(self._network_attributes(result.network, Xs, Y, settings, x_mean,
                                                x_scale, y_mean, y_scale))
+        fitted.update(self._group_attributes(groups, fitted["feature_importances_"],
+                                             X.shape[1]))
         fitted.update(self._transparent_attributes(result.network, X, fitted["masks_"],
                                                    fitted["coefs_"], result.level_scales))
         return fitted
@@ -368,6 +409,16 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
                              "contain very large values and need rescaling.")
         attrs["coefs_"], attrs["intercepts_"] = coefs, intercepts
         return attrs
+
+    def _group_attributes(self, groups, importances, n_features):
+        """``input_groups_``, ``input_group_names_`` and ``group_importances_``
+        (one group per column without ``input_groups``)."""
+        if groups is None:
+            groups = (tuple(np.array([i]) for i in range(n_features)),
+                      input_names(n_features, getattr(self, "feature_names_in_", None)))
+        return dict(input_groups_=[g.copy() for g in groups[0]],
+                    input_group_names_=np.array(groups[1], dtype=object),
+                    group_importances_=np.array([importances[g].sum() for g in groups[0]]))
 
     def _assign(self, fitted):
         """Set the fitted state at once."""

@@ -80,6 +80,14 @@ class PrunedMLPClassifier(ClassifierMixin, _BasePrunedMLP):
         network). Pruning reaches them even if quality drops.
     max_fan_in : int or None, default=None
         Cap on the incoming synapses of every neuron (uniform simplification).
+    input_groups : list of lists, dict or None, default=None
+        Columns pruned as one input, e.g. the one-hot columns of a category: a
+        list of lists of column indices (or feature names), or a dict from group
+        names to such lists. A group is ranked by the sum of its columns'
+        indicators, removed whole, and counted once by ``max_inputs``; a column in
+        no group is an input of its own. ``support_`` and
+        ``feature_importances_`` stay per column; ``group_importances_`` is per
+        group.
     tolerance : float or None, default=0.0
         How far the criterion score (see ``scoring``) may fall below the
         reference, on top of the noise allowance, in the units of that score. The
@@ -188,6 +196,14 @@ class PrunedMLPClassifier(ClassifierMixin, _BasePrunedMLP):
     feature_importances_ : ndarray of shape (n_features_in_,)
         Sensitivity of the loss to each input, normalized to sum to 1 (0 for
         removed inputs).
+    input_groups_ : list of ndarray of int
+        The columns of each input group, ordered by their first column (one
+        column each without ``input_groups``).
+    input_group_names_ : ndarray of str
+        The groups' names: the keys of an ``input_groups`` dict, else the
+        columns' names joined by "+" (a column's own name for a single column).
+    group_importances_ : ndarray of shape (n_groups,)
+        ``feature_importances_`` summed over each group's columns.
     scoring_ : str
         The criterion score used by this fit: "neg_log_loss" or "accuracy"
         (``scoring`` resolved).
@@ -384,6 +400,8 @@ class PrunedMLPRegressor(RegressorMixin, _BasePrunedMLP):
         Caps on the structure, reached even if quality drops.
     max_fan_in : int or None, default=None
         Cap on the incoming synapses of every neuron.
+    input_groups : list of lists, dict or None, default=None
+        Columns pruned as one input (see PrunedMLPClassifier).
     tolerance : float or None, default=0.0
         How far R^2 on the criterion data may fall below the reference (the
         unpruned network's, raised to that of any better network met on the path),
@@ -441,6 +459,8 @@ class PrunedMLPRegressor(RegressorMixin, _BasePrunedMLP):
         Size of the pruned structure.
     feature_importances_ : ndarray of shape (n_features_in_,)
         Normalized input sensitivities.
+    input_groups_, input_group_names_, group_importances_
+        Input groups, their names and importances (see PrunedMLPClassifier).
     scoring_ : str
         The criterion score used by this fit: "r2".
     baseline_score_, score_ : float

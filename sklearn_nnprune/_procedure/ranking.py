@@ -61,7 +61,14 @@ def rank_removals(kind, state, folds, settings):
     total = _summed(kind, (indicators(kind, net, fold.X, fold.Y, settings, ref)
                            for net, fold, ref in zip(state.nets, folds, references)))
     masks = state.masks
-    if kind == "inputs":
+    if kind == "inputs" and settings.input_groups is not None:
+        # A group is one input: the sum of its columns' indicators (a bound on the
+        # first-order change of replacing them all) ranks it; keys are group indices.
+        live = masks[0].any(axis=1)
+        alive = [g for g, cols in enumerate(settings.input_groups) if live[cols].any()]
+        keys = alive
+        values = np.array([total[settings.input_groups[g]].sum() for g in alive])
+    elif kind == "inputs":
         alive = np.flatnonzero(masks[0].any(axis=1))
         keys = [int(i) for i in alive]
         values = total[alive]
@@ -79,11 +86,19 @@ def rank_removals(kind, state, folds, settings):
     return [keys[k] for k in order], (references if kind == "neurons" else None)
 
 
-def protect(kind, keys, masks):
-    """Drop candidates that would remove the last input or the last neuron of a
-    layer, keeping rank order."""
+def live_inputs(masks, input_groups):
+    """How many inputs (groups, with ``input_groups``) are still connected."""
+    live = masks[0].any(axis=1)
+    if input_groups is None:
+        return int(live.sum())
+    return sum(bool(live[cols].any()) for cols in input_groups)
+
+
+def protect(kind, keys, masks, input_groups=None):
+    """Drop candidates that would remove the last input (group) or the last neuron
+    of a layer, keeping rank order."""
     if kind == "inputs":
-        limit = int(masks[0].any(axis=1).sum()) - 1
+        limit = live_inputs(masks, input_groups) - 1
         return keys[:max(limit, 0)]
     if kind == "neurons":
         left = {layer: int(alive_neurons(masks, layer).sum())

@@ -17,7 +17,7 @@ import numpy as np
 from .._network import count_structure
 from .._pruning import is_viable, resolve_count
 from .history import Step
-from .ranking import protect, rank_removals
+from .ranking import live_inputs, protect, rank_removals
 from .state import Network, State, remove_elements
 
 # At batch size 1, how many further candidates in rank order are tried before a
@@ -43,6 +43,7 @@ class Move(NamedTuple):
     kind: str
     rank: Callable
     attempt: Callable
+    keys_of: Callable = list
 
 
 class _Track:
@@ -130,12 +131,20 @@ class PathSearch:
         """The move that removes elements of ``kind``."""
         folds = self.criterion.folds
 
+        groups = self.settings.input_groups if kind == "inputs" else None
+
         def rank(state):
             keys, references = rank_removals(kind, state, folds, self.settings)
-            return protect(kind, keys, state.masks), references
+            return protect(kind, keys, state.masks, groups), references
+
+        def keys_of(batch):
+            """The elements a batch removes: the columns of input groups."""
+            if groups is None:
+                return list(batch)
+            return [int(i) for g in batch for i in groups[g]]
 
         return Move(kind, rank, lambda state, batch, references:
-                    self._remove(kind, state, batch, references))
+                    self._remove(kind, state, keys_of(batch), references), keys_of)
 
     def _remove(self, kind, state, keys, references):
         """Remove ``keys`` from every fold's network and retrain them; None when the
@@ -186,7 +195,7 @@ class PathSearch:
                 contributions = self.criterion.contributions(new)
                 score = contributions.sum()
                 accepted = forced or self.criterion.holds(contributions, progress.reference)
-            step = Step.of(track.move.kind, batch, accepted, forced, score,
+            step = Step.of(track.move.kind, track.move.keys_of(batch), accepted, forced, score,
                            (new if new is not None else progress.state).masks)
             progress = self.conclude(progress, step, new, contributions if accepted else None)
             if not accepted:
@@ -212,7 +221,10 @@ class PathSearch:
         s = self.settings
         n_inputs, n_neurons, n_synapses = count_structure(masks)
         if kind == "inputs" and s.max_inputs is not None:
-            return max(0, n_inputs - resolve_count(s.max_inputs, masks[0].shape[0]))
+            n_total = (masks[0].shape[0] if s.input_groups is None
+                       else len(s.input_groups))
+            n_live = live_inputs(masks, s.input_groups)
+            return max(0, n_live - resolve_count(s.max_inputs, n_total))
         if kind == "neurons" and s.max_neurons is not None:
             cap = resolve_count(s.max_neurons, sum(M.shape[1] for M in masks[:-1]))
             return max(0, n_neurons - cap)
@@ -267,7 +279,7 @@ class PathSearch:
         if new is None:
             return None
         contributions = self.criterion.contributions(new)
-        step = Step.of(kind, batch, True, True, contributions.sum(), new.masks)
+        step = Step.of(kind, move.keys_of(batch), True, True, contributions.sum(), new.masks)
         # A cap is reached whatever it costs; the tolerance counts from here on.
         return self.record(progress, step, new, contributions)
 

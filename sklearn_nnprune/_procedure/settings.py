@@ -17,7 +17,10 @@ class PruningSettings:
     input is replaced by; ``levels`` is ``(base, scaled)`` of the weight levels or
     None, and ``unit_factors`` converts ``coefs_`` units to internal ones, per layer;
     ``simplify`` says whether the fit simplifies the network at all
-    (``_base.simplifies``).
+    (``_base.simplifies``); ``input_groups`` (column-index arrays) makes each
+    group one input of the inputs kind: ranked by the sum of its columns'
+    indicators, removed whole, and counted once by ``max_inputs`` (None: every
+    column is an input of its own).
     The other fields are the estimators' parameters of the same names.
     """
 
@@ -39,3 +42,4 @@ class PruningSettings:
     unit_factors: Optional[tuple] = None
     binarize_neurons: bool = False
     simplify: bool = True
+    input_groups: Optional[tuple] = None
