@@ -95,8 +95,13 @@ def _load_user_data(path, target, task):
         raise _UserError(f"{path} has no column besides the target {target!r}")
     categorical = [c for c in X.columns if not pd.api.types.is_numeric_dtype(X[c])
                    or pd.api.types.is_bool_dtype(X[c])]
+    # Each category's one-hot columns are one input of the network (input_groups),
+    # so that pruning and the report speak of the table's own columns.
+    groups = {str(c): [str(d) for d in pd.get_dummies(X[[c]], columns=[c]).columns]
+              for c in categorical}
     if categorical:
         X = pd.get_dummies(X, columns=categorical, dtype=float)
+        X.columns = [str(c) for c in X.columns]
     X = X.astype(float)
     if task == "auto":
         from ._targets import holds_class_labels
@@ -116,8 +121,9 @@ def _load_user_data(path, target, task):
     if dropped:
         notes.append(f"dropped {dropped} of {n_rows} rows with missing values")
     if categorical:
-        notes.append(f"one-hot encoded categorical columns: {', '.join(categorical)}")
-    return X, y, task, notes, f"{path} (target {target!r})"
+        notes.append(f"one-hot encoded categorical columns: {', '.join(categorical)} "
+                     "(each pruned as one input)")
+    return X, y, task, notes, f"{path} (target {target!r})", groups
 
 
 def _load_elections():
@@ -127,10 +133,10 @@ def _load_elections():
     notes = ["US presidential elections 1860-2024, 13 Keys to the White House "
              "(A. J. Lichtman); target: the incumbent party won"]
     target = data.target.map(dict(enumerate(data.target_names)))
-    return data.data.astype(float), target, "classification", notes, "US elections"
+    return data.data.astype(float), target, "classification", notes, "US elections", {}
 
 
-def _build_estimator(args, task, n_samples):
+def _build_estimator(args, task, n_samples, groups):
     from . import PrunedMLPClassifier, PrunedMLPRegressor
 
     params = {"random_state": args.seed, "verbose": 0 if args.quiet else 1}
@@ -144,6 +150,8 @@ def _build_estimator(args, task, n_samples):
         params.update(cv=None, noise_tolerance=0.0)
     if args.max_inputs is not None:
         params["max_inputs"] = args.max_inputs
+    if groups:
+        params["input_groups"] = groups
     if args.tolerance is not None:
         params["tolerance"] = args.tolerance
     levels = args.levels if args.levels is not None else (
@@ -175,18 +183,21 @@ def _check_outputs(args):
 
 
 def _read_data(args):
-    """The data ``args`` name, as ``(X, y, task, notes, source)``."""
+    """The data ``args`` name, as ``(X, y, task, notes, source, groups)``: ``groups``
+    maps each one-hot encoded column of the table to its encoded columns."""
     if args.data is None:
         if args.target is not None:
             raise _UserError("--target needs --data FILE.csv")
-        X, y, task, notes, source = _load_elections()
+        X, y, task, notes, source, groups = _load_elections()
     else:
-        X, y, task, notes, source = _load_user_data(args.data, args.target, args.task)
+        X, y, task, notes, source, groups = _load_user_data(args.data, args.target,
+                                                            args.task)
     # The number of inputs is known only once the data are read and encoded.
-    if args.max_inputs is not None and not 1 <= args.max_inputs <= X.shape[1]:
+    n_inputs = X.shape[1] - sum(len(columns) - 1 for columns in groups.values())
+    if args.max_inputs is not None and not 1 <= args.max_inputs <= n_inputs:
         raise _UserError(f"--max-inputs must be between 1 and the number of inputs "
-                         f"({X.shape[1]}), got {args.max_inputs}")
-    return X, y, task, notes, source
+                         f"({n_inputs}), got {args.max_inputs}")
+    return X, y, task, notes, source, groups
 
 
 def _check_class_counts(args, estimator, y, task):
@@ -265,7 +276,11 @@ def _print_structure(estimator, out):
     total_synapses = sum(M.size for M in estimator.masks_)
     total_neurons = sum(M.shape[1] for M in estimator.masks_[:-1])
     print("\nPruned structure", file=out)
-    print(f"  inputs   {estimator.n_inputs_:>5} of {estimator.n_features_in_}", file=out)
+    groups = estimator.input_groups_
+    n_kept = sum(bool(estimator.support_[cols].any()) for cols in groups)
+    encoded = (f" ({estimator.n_inputs_} of {estimator.n_features_in_} encoded columns)"
+               if len(groups) < estimator.n_features_in_ else "")
+    print(f"  inputs   {n_kept:>5} of {len(groups)}{encoded}", file=out)
     print(f"  neurons  {estimator.n_neurons_:>5} of {total_neurons}", file=out)
     print(f"  synapses {estimator.n_synapses_:>5} of {total_synapses}", file=out)
     if estimator.weight_levels is not None:
@@ -276,6 +291,19 @@ def _print_structure(estimator, out):
         print(f"  threshold neurons: {n_thresholds} of {estimator.n_neurons_}", file=out)
     print(f"  pruning steps: {len(estimator.pruning_history_)} tried, "
           f"{sum(s['accepted'] for s in estimator.pruning_history_)} accepted", file=out)
+
+
+def _table_report(report, estimator):
+    """The input report by the table's own columns: a one-hot encoded column's
+    share is the sum of its encoded columns' shares, and it is kept when any is."""
+    share = report.set_index("feature")["share"]
+    names = np.asarray(estimator.feature_names_in_, dtype=str)
+    rows = [{"feature": str(name), "share": float(share.loc[names[cols]].sum()),
+             "kept": bool(estimator.support_[cols].any())}
+            for name, cols in zip(estimator.input_group_names_, estimator.input_groups_)]
+    table = pd.DataFrame(rows, columns=["feature", "share", "kept"])
+    order = np.lexsort((-table["share"].to_numpy(), ~table["kept"].to_numpy()))
+    return table.iloc[order].reset_index(drop=True)
 
 
 def _print_importances(report, out):
@@ -315,7 +343,10 @@ def _result(estimator, X, report, rules, *, source, task, notes, metric, train_s
                       "n_synapses": int(estimator.n_synapses_),
                       "n_weights_on_levels": on_levels,
                       "n_threshold_neurons": n_thresholds,
-                      "inputs": [str(c) for c, k in zip(X.columns, estimator.support_) if k]},
+                      "inputs": [str(r["feature"]) for _, r in report.iterrows()
+                                 if r["kept"]],
+                      "encoded_inputs": [str(c) for c, k in zip(X.columns,
+                                                                estimator.support_) if k]},
         "importances": {str(r["feature"]): float(r["share"]) for _, r in report.iterrows()},
         "rules": rules,
         "scores": {"metric": metric, "training": float(train_score),
@@ -348,8 +379,8 @@ def _run(args, out):
     from ._report import input_report
 
     _check_outputs(args)
-    X, y, task, notes, source = _read_data(args)
-    estimator = _build_estimator(args, task, len(X))
+    X, y, task, notes, source, groups = _read_data(args)
+    estimator = _build_estimator(args, task, len(X), groups)
     _check_class_counts(args, estimator, y, task)
     print(f"nnprune: {task} on {source}: {X.shape[0]} rows, {X.shape[1]} inputs",
           file=out)
@@ -360,7 +391,7 @@ def _run(args, out):
     cv_scores, cv_note = _fit(estimator, X, y, task, metric, args.seed)
 
     _print_structure(estimator, out)
-    report = input_report(estimator, X, y)
+    report = _table_report(input_report(estimator, X, y), estimator)
     _print_importances(report, out)
     rules = _rules_text(estimator)
     print("\nRules", file=out)

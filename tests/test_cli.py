@@ -140,3 +140,28 @@ def test_module_entry_point_help():
     done = subprocess.run([sys.executable, "-m", "sklearn_nnprune", "--help"],
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0 and "--max-inputs" in done.stdout
+
+
+def test_categorical_columns_are_pruned_and_reported_as_the_table_s_columns(tmp_path,
+                                                                            capsys):
+    rng = np.random.RandomState(0)
+    n = 400
+    df = pd.DataFrame({"sex": rng.choice(["m", "f"], n),
+                       "grade": rng.choice(["1st", "2nd", "3rd"], n),
+                       "age": rng.uniform(1, 80, n)})
+    df["ok"] = (1.5 * (df.sex == "f") - 1.2 * (df.grade == "3rd")
+                + 0.3 * rng.normal(size=n) > 0).astype(int)
+    path = tmp_path / "three.csv"
+    df.to_csv(path, index=False)
+    out_json = tmp_path / "r.json"
+    assert main(["--data", str(path), "--target", "ok", "--quiet",
+                 "--json", str(out_json)]) == 0
+    out = capsys.readouterr().out
+    assert "each pruned as one input" in out
+    result = json.loads(out_json.read_text())
+    assert set(result["importances"]) == {"sex", "grade", "age"}
+    assert set(result["structure"]["inputs"]) <= {"sex", "grade", "age"}
+    assert "sex" in result["structure"]["inputs"]
+    assert all(c.split("_")[0] in result["structure"]["inputs"]
+               for c in result["structure"]["encoded_inputs"])
+    assert "of 3 (" in out  # inputs counted as the table's columns
