@@ -14,7 +14,7 @@ from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator
+from sklearn.base import BaseEstimator, clone
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, RealNotInt, StrOptions
@@ -100,6 +100,7 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
         "input_groups": [list, tuple, dict, None],
         "tolerance": [Interval(Real, 0, None, closed="left"), None],
         "noise_tolerance": [Interval(Real, 0, None, closed="left")],
+        "path_choice": [StrOptions({"first_stop", "one_se"})],
         "validation_fraction": [Interval(RealNotInt, 0, 1, closed="neither"), None],
         "cv": [Interval(Integral, 2, None, closed="left"), None],
         "indicator": [StrOptions({"sum", "max"})],
@@ -134,6 +135,7 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
         input_groups=None,
         tolerance=0.0,
         noise_tolerance=1.0,
+        path_choice="first_stop",
         validation_fraction=None,
         cv=3,
         scoring="auto",
@@ -164,6 +166,7 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
         self.input_groups = input_groups
         self.tolerance = tolerance
         self.noise_tolerance = noise_tolerance
+        self.path_choice = path_choice
         self.validation_fraction = validation_fraction
         self.cv = cv
         self.scoring = scoring
@@ -330,7 +333,18 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
         rng = check_random_state(self.random_state)
         x_mean, x_scale = mean_and_scale(X)
         Xs = (X - x_mean) / x_scale
-        simplify = self._simplifies()
+        # retrain_at: a structure of an earlier fit's path, trained, not pruned.
+        structure = getattr(self, "_path_structure", None)
+        simplify = self._simplifies() and structure is None
+        if structure is not None:
+            kinds = ()
+            if [M.shape for M in structure] != [(a, b) for a, b in
+                                                zip(layer_sizes[:-1], layer_sizes[1:])]:
+                raise ValueError(
+                    f"retrain_at: the data give a network of layer sizes {layer_sizes}, "
+                    "the path's structure has "
+                    f"{(structure[0].shape[0],) + tuple(M.shape[1] for M in structure)}; "
+                    "pass data with the columns and classes of the fit.")
         out_scale = np.ones(Y.shape[1]) if y_scale is None else y_scale
         settings = PruningSettings(
             activation=self.activation, output_activation=output_activation, kinds=kinds,
@@ -340,10 +354,11 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
             reference=self.reference, max_iter=self.max_iter, retrain_iter=self.retrain_iter,
             input_reference=(np.zeros(X.shape[1]) if self.reference == "mean"
                              else -x_mean / x_scale),
-            levels=level_spec(self.weight_levels),
+            levels=level_spec(self.weight_levels) if simplify else None,
             unit_factors=unit_factors(len(layer_sizes) - 1, x_scale, out_scale),
-            binarize_neurons=bool(self.binarize_neurons), simplify=simplify,
-            input_groups=None if groups is None else groups[0])
+            binarize_neurons=bool(self.binarize_neurons) and simplify, simplify=simplify,
+            input_groups=None if groups is None else groups[0], initial_masks=structure,
+            path_choice=self.path_choice)
         trainer = Trainer(self.solver, self.alpha, self.activation, output_activation,
                           self.accumulate, self.tol, self.batch_size,
                           self.learning_rate_init, self.n_iter_no_change)
@@ -366,6 +381,12 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
         fitted["pruning_history_"] = history_rows(
             result.steps, input_names(X.shape[1], getattr(self, "feature_names_in_", None)),
             len(layer_sizes) - 1)
+        fitted["pruning_path_"] = [
+            dict(step=record.n_steps, score=record.score, chosen=record.chosen,
+                 **dict(zip(("n_inputs", "n_neurons", "n_synapses"),
+                            count_structure(record.masks))),
+                 masks=[M.copy() for M in record.masks])
+            for record in result.path]
         fitted.update(self._network_attributes(result.network, Xs, Y, settings, x_mean,
                                                x_scale, y_mean, y_scale))
         fitted.update(self._group_attributes(groups, fitted["feature_importances_"],
@@ -440,22 +461,117 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
         -------
         report : pandas.DataFrame
             Columns ``step, kind, removed, n_removed, accepted, forced, score,
-            n_inputs, n_neurons, n_synapses``. ``step`` numbers the attempts from
-            1; ``kind`` is "inputs", "neurons", "synapses", "levels" (weights fixed
-            to their levels) or "binarize" (a threshold neuron); ``removed`` names
-            the elements of the step; ``accepted`` says whether the step stands
-            (rejected steps were undone); ``forced`` marks steps taken whatever
-            the criterion says: a cap being reached, or quantization and
-            binarization with ``tolerance=None`` (a forced step that was impossible,
-            because it would cut every path to the output, is not accepted and has
-            score -inf); ``score`` is the criterion score after the step; the last
-            three columns are the structure the step produced (for a rejected
-            step, that of the network tried and undone).
+            n_inputs, n_neurons, n_synapses, on_path, chosen, se, fresh_score,
+            note``. ``step`` numbers the attempts from 1; ``kind`` is "inputs",
+            "neurons", "synapses", "levels" (weights fixed to their levels),
+            "binarize" (a threshold neuron), "dependent", "negligible" or
+            "merge" (simplifications of the returned network); ``removed``
+            names the elements of the step; ``accepted`` says whether the step
+            stands in the returned network; ``on_path`` whether the pruning
+            path walked on from it: the path runs past the structure it
+            finally chooses, and the steps after the chosen one are on the
+            path but not accepted; ``chosen`` marks the step whose structure
+            was chosen (the one-standard-error rule: the fewest inputs, then
+            neurons, then synapses, among the structures whose score is within
+            ``tolerance`` plus ``noise_tolerance`` standard errors of the best
+            structure on the path); ``se`` is the standard error of the
+            difference between the row's score and the best structure's (NaN
+            off the path); ``fresh_score`` the criterion score of the row's
+            input set in networks trained from fresh weights, for the final
+            candidates (NaN elsewhere); ``note`` says, on the chosen and the
+            best rows, why. ``forced`` marks steps taken whatever the
+            criterion says: a cap being reached, or quantization and
+            binarization with ``tolerance=None`` (a forced step that was
+            impossible, because it would cut every path to the output, is not
+            accepted and has score -inf); ``score`` is the criterion score
+            after the step; ``n_inputs, n_neurons, n_synapses`` are the
+            structure the step produced (for a rejected step, that of the
+            network tried and undone).
         """
         check_is_fitted(self)
         columns = ["step", "kind", "removed", "n_removed", "accepted", "forced", "score",
-                   "n_inputs", "n_neurons", "n_synapses"]
-        return pd.DataFrame(self.pruning_history_, columns=columns)
+                   "n_inputs", "n_neurons", "n_synapses", "on_path", "chosen", "se",
+                   "fresh_score"]
+        report = pd.DataFrame(self.pruning_history_, columns=columns)
+        report["note"] = ""
+        path = getattr(self, "pruning_path_", [])
+        if path:
+            best = max(path, key=lambda e: e["score"])
+            rows = report["step"] == best["step"]
+            report.loc[rows, "note"] = "best: the highest criterion score on the path"
+            report.loc[report["chosen"].astype(bool), "note"] = (
+                f"chosen: the fewest inputs, neurons, synapses within tolerance="
+                f"{self.tolerance} + {self.noise_tolerance} standard errors of the best "
+                f"(step {best['step']})")
+        return report
+
+    def retrain_at(self, X, y, step="chosen"):
+        """A new estimator with the structure of a point of the pruning path,
+        trained on ``X, y`` from fresh initial weights, without pruning.
+
+        The criterion path keeps every structure it met (``pruning_path_``), so
+        that another point of it can be taken without pruning again, only
+        retraining: the most accurate one beside the chosen one, as glmnet
+        offers ``lambda.min`` beside ``lambda.1se``, or one of a given size.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training data, with the columns of this fit.
+        y : array-like of shape (n_samples,) or (n_samples, n_targets)
+            Targets, with the classes (or outputs) of this fit.
+        step : "chosen", "best" or int, default="chosen"
+            "chosen": the structure the path chose (before the simplifications
+            that follow the path: dependent inputs, levels, thresholds);
+            "best": the structure with the highest criterion score on the path;
+            an int: the ``step`` of an entry of ``pruning_path_``.
+
+        Returns
+        -------
+        estimator : estimator of the same class and parameters
+            Fitted with that structure's masks fixed. Its weights are free
+            (no levels or threshold neurons), and it has no pruning path of its
+            own: ``pruning_history_`` and ``pruning_path_`` are empty.
+
+        Examples
+        --------
+        >>> from sklearn.datasets import load_breast_cancer
+        >>> from sklearn_nnprune import PrunedMLPClassifier
+        >>> X, y = load_breast_cancer(return_X_y=True)
+        >>> clf = PrunedMLPClassifier(hidden_layer_sizes=(4,), random_state=0).fit(X, y)
+        >>> best = clf.retrain_at(X, y, step="best")
+        >>> best.n_inputs_ >= clf.n_inputs_
+        True
+        """
+        check_is_fitted(self)
+        new = clone(self)
+        new._path_structure = self._path_masks(step)
+        try:
+            new.fit(X, y)
+        finally:
+            del new._path_structure
+        return new
+
+    def _path_masks(self, step):
+        """The masks of the ``pruning_path_`` entry that ``step`` names."""
+        path = self.pruning_path_
+        if not path:
+            raise ValueError("This fit has no pruning path (no criterion-driven "
+                             "pruning: tolerance=None or nothing to prune); there is "
+                             "no other structure to retrain.")
+        if isinstance(step, str) and step == "chosen":
+            entry = [e for e in path if e["chosen"]][-1:] or path[:1]
+        elif isinstance(step, str) and step == "best":
+            entry = [max(path, key=lambda e: e["score"])]
+        elif isinstance(step, numbers.Integral) and not isinstance(step, bool):
+            entry = [e for e in path if e["step"] == step]
+            if not entry:
+                raise ValueError(f"step={step} is not on the pruning path; its steps "
+                                 f"are {[e['step'] for e in path]}.")
+        else:
+            raise ValueError(f"step must be 'chosen', 'best' or the step of an entry "
+                             f"of pruning_path_; got {step!r}.")
+        return [M.copy() for M in entry[0]["masks"]]
 
     def _progress_log(self):
         """``log(message)``: prints timed progress lines when ``verbose`` is set."""

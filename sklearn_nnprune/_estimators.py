@@ -105,6 +105,26 @@ class PrunedMLPClassifier(ClassifierMixin, _BasePrunedMLP):
         one-standard-error rule): drops the data cannot tell from noise do not stop
         pruning, on small and large data sets alike. 0 = exact comparison, the
         paper's rule (the ``nnprune`` command uses it on small data sets).
+    path_choice : {"first_stop", "one_se"}, default="first_stop"
+        Which structure of the criterion-driven pruning path is returned.
+        "first_stop": the path stops where no candidate step holds within the
+        allowance of the best network met so far (``tolerance`` plus
+        ``noise_tolerance`` standard errors), and that structure is returned.
+        "one_se": the path walks on past that point (while a step holds within
+        twice the allowance), and the structure is chosen afterwards by the
+        one-standard-error rule, as glmnet's ``lambda.1se``: the fewest inputs,
+        then neurons, then synapses, among the structures whose score is within
+        the allowance of the best structure on the whole path; the input sets
+        around that choice are then weighed with networks of the unpruned
+        architecture trained from fresh weights on every fold (a line search
+        along the path's input sets, at most 6), so that an input set is not
+        preferred for the weights it inherited. Either way every structure of
+        the path is kept in ``pruning_path_`` and the chosen one is marked in
+        ``pruning_history_``; :meth:`retrain_at` trains another one. "one_se"
+        returns smaller networks at the same recovery of informative inputs on
+        synthetic draws and costs about 1.4x the time
+        (benchmarks/RESULTS_quality.md); it is not the default yet because it
+        changes which inputs are kept on some data sets, in both directions.
     validation_fraction : float or None, default=None
         A float: the criterion is scored on a stratified held-out split of that
         size, which the network does not train on. Exclusive with ``cv``.
@@ -410,6 +430,9 @@ class PrunedMLPRegressor(RegressorMixin, _BasePrunedMLP):
         and binarize fully; with no cap either, the fit is that of ``prune=()``.
     noise_tolerance : float, default=1.0
         Allowance in standard errors of the paired per-sample score difference.
+    path_choice : {"first_stop", "one_se"}, default="first_stop"
+        Which structure of the pruning path is returned (see
+        PrunedMLPClassifier).
     validation_fraction : float or None, default=None
         A float: criterion on a held-out split of that size (exclusive with cv).
     cv : int or None, default=3

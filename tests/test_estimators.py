@@ -385,7 +385,7 @@ def _turns(monkeypatch, accept_attempts):
     counts of candidates."""
     attempts = []
 
-    def holds(self, contributions, reference):
+    def holds(self, contributions, reference, margin=1.0):
         attempts.append(None)
         return len(attempts) in accept_attempts
 

@@ -21,8 +21,14 @@ _OUTPUT = re.compile(r"^out\[(\d+)\]$")
 
 class Step(NamedTuple):
     """One attempted step: what it removed (or fixed, binarized, merged), whether it
-    stands, whether it was forced, the criterion score after it and the structure
-    it produced (for a rejected step, that of the network tried and undone)."""
+    stands in the returned network, whether it was forced, the criterion score
+    after it and the structure it produced (for a rejected step, that of the
+    network tried and undone); ``on_path`` whether the path walked on from it
+    (also past the chosen point), ``chosen`` whether its structure was chosen on
+    the path, ``se`` the standard error of its score's difference from the
+    best structure of the path (NaN where no choice was made) and
+    ``fresh_score`` the criterion score of its structure trained from fresh
+    initial weights (NaN where it was not a final candidate)."""
 
     kind: str
     keys: tuple
@@ -32,11 +38,15 @@ class Step(NamedTuple):
     n_inputs: int
     n_neurons: int
     n_synapses: int
+    on_path: bool = False
+    chosen: bool = False
+    se: float = float("nan")
+    fresh_score: float = float("nan")
 
     @classmethod
     def of(cls, kind, keys, accepted, forced, score, masks):
         return cls(kind, tuple(keys), bool(accepted), bool(forced), float(score),
-                   *count_structure(masks))
+                   *count_structure(masks), on_path=bool(accepted))
 
     def describe(self, number):
         """The progress line of step ``number``."""
@@ -66,6 +76,12 @@ def element_name(kind, key, names, n_weight_layers):
     return f"{src}->{dst}"
 
 
+def _number(value):
+    """A float, or None where it is NaN (not measured): rows compare equal and
+    write as strict JSON."""
+    return None if np.isnan(value) else float(value)
+
+
 def history_rows(steps, names, n_weight_layers):
     """``pruning_history_``: one dict per :class:`Step`, the elements named."""
     return [{"step": number, "kind": step.kind,
@@ -73,7 +89,9 @@ def history_rows(steps, names, n_weight_layers):
                          for k in step.keys],
              "n_removed": len(step.keys), "accepted": step.accepted,
              "forced": step.forced, "score": step.score, "n_inputs": step.n_inputs,
-             "n_neurons": step.n_neurons, "n_synapses": step.n_synapses}
+             "n_neurons": step.n_neurons, "n_synapses": step.n_synapses,
+             "on_path": step.on_path, "chosen": step.chosen, "se": _number(step.se),
+             "fresh_score": _number(step.fresh_score)}
             for number, step in enumerate(steps, start=1)]
 
 

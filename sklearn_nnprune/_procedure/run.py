@@ -40,7 +40,9 @@ class PruningResult(NamedTuple):
     training converged (the final one on all the data when the structure was
     chosen out of sample, else the first): the networks that only score the
     criterion are retrained after every step, so their first training need not; ``level_scales`` the
-    per-unit level scales of the returned network (None without levels).
+    per-unit level scales of the returned network (None without levels);
+    ``path`` the :class:`.search.PathRecord` of every structure the criterion
+    paths met.
     """
 
     network: Network
@@ -50,11 +52,12 @@ class PruningResult(NamedTuple):
     training: TrainingRecord
     converged: bool
     level_scales: Optional[list]
+    path: tuple = ()
 
 
 def _first_training(settings, criterion, trainer, rng, layer_sizes):
     """Train one network per fold from one initialization."""
-    init = trainer.initialize(layer_sizes, rng)
+    init = trainer.initialize(layer_sizes, rng, settings.initial_masks)
     nets, converged, info = [], True, None
     for fold in criterion.folds:
         coefs, intercepts, info = trainer.train(fold.X, fold.Y, *init, settings.max_iter, rng)
@@ -147,4 +150,5 @@ def prune_network(X, Y, layer_sizes, *, settings, criterion, trainer, rng, log):
                 steps = steps + (Step.of(kind, keys, True, False, score, final.masks),)
                 log(steps[-1].describe(len(steps)))
     return PruningResult(final, steps, float(baseline.sum()), score,
-                         TrainingRecord.of(training), converged, level_scales)
+                         TrainingRecord.of(training), converged, level_scales,
+                         progress.path)

@@ -16,6 +16,7 @@ import numpy as np
 
 from .._network import count_structure
 from .._pruning import is_viable, resolve_count
+from .decision import decide_fresh, one_se_choice
 from .history import Step
 from .ranking import live_inputs, protect, rank_removals
 from .state import Network, State, remove_elements
@@ -24,14 +25,41 @@ from .state import Network, State, remove_elements
 # kind is declared exhausted (METHOD.md section 5).
 SINGLE_TRIES = 3
 
+# The criterion path walks on while a structure is within this many times the
+# choice's allowance of the best met (noise_tolerance standard errors): past it a
+# later, smaller structure is rarely back within the allowance, and the choice
+# among the structures met is made afterwards (PathSearch.choose).
+PATH_MARGIN = 2.0
+
 
 class Progress(NamedTuple):
     """Where a pruning path stands: the networks, the criterion contributions of the
-    reference network, and the steps attempted so far."""
+    reference network, the steps attempted so far and the :class:`PathRecord` of
+    the structures the criterion paths met."""
 
     state: State
     reference: np.ndarray
     steps: tuple
+    path: tuple = ()
+
+
+class PathRecord(NamedTuple):
+    """A structure on a criterion path, as the fit keeps it: after how many steps,
+    its masks, its path score and whether it was chosen."""
+
+    n_steps: int
+    masks: list
+    score: float
+    chosen: bool
+
+
+class PathPoint(NamedTuple):
+    """A structure the criterion path met: how many steps were taken when it was
+    reached, the state and its criterion contributions."""
+
+    n_steps: int
+    state: State
+    contributions: np.ndarray
 
 
 class Move(NamedTuple):
@@ -103,7 +131,8 @@ class PathSearch:
         steps = progress.steps + (step,)
         self.log(step.describe(len(steps)))
         return Progress(progress.state if state is None else state,
-                        progress.reference if reference is None else reference, steps)
+                        progress.reference if reference is None else reference, steps,
+                        progress.path)
 
     def conclude(self, progress, step, new, contributions):
         """``progress`` after ``step``: recorded, and, when it is accepted, with the
@@ -164,14 +193,22 @@ class PathSearch:
 
     # ------------------------------------------------------------- search
     def back_off_search(self, moves, progress, forced=False):
-        """Batch steps with halving back-off over several moves in turn.
+        """Batch steps with halving back-off over several moves in turn, each step
+        judged against the best network met (:meth:`walk` without a wider
+        margin)."""
+        return self.walk(moves, progress, forced)[0]
+
+    def walk(self, moves, progress, forced=False, margin=1.0):
+        """Batch steps with halving back-off over several moves in turn; returns
+        the progress and the :class:`PathPoint` of every accepted step.
 
         The moves take turns, one attempted step each. A possible step whose
-        criterion holds (or every possible step, when ``forced``) is accepted, and
-        every move's candidates are ranked anew on the new network; a rejected
-        step is halved, and at size 1 the next candidates in rank are tried until
-        ``SINGLE_TRIES`` of them failed, which ends that move's turns until another
-        move's step is accepted.
+        criterion holds within ``margin`` times the allowance (or every possible
+        step, when ``forced``) is accepted, and every move's candidates are
+        ranked anew on the new network; a rejected step is halved, and at size 1
+        the next candidates in rank are tried until ``SINGLE_TRIES`` of them
+        failed, which ends that move's turns until another move's step is
+        accepted.
 
         Why in turns rather than one kind after the other: the criterion's noise
         allowance is shared by the whole path, and the kind pruned first would
@@ -182,6 +219,7 @@ class PathSearch:
         """
         tracks = [_Track(move) for move in moves]
         turns = deque(tracks)
+        points = []
         while turns:
             track = turns.popleft()
             if track.keys is None:
@@ -194,7 +232,8 @@ class PathSearch:
             if new is not None:
                 contributions = self.criterion.contributions(new)
                 score = contributions.sum()
-                accepted = forced or self.criterion.holds(contributions, progress.reference)
+                accepted = forced or self.criterion.holds(contributions, progress.reference,
+                                                          margin)
             step = Step.of(track.move.kind, track.move.keys_of(batch), accepted, forced, score,
                            (new if new is not None else progress.state).masks)
             progress = self.conclude(progress, step, new, contributions if accepted else None)
@@ -202,17 +241,72 @@ class PathSearch:
                 if track.back_off():
                     turns.append(track)
                 continue
+            points.append(PathPoint(len(progress.steps), new, contributions))
             for other in tracks:
                 other.keys = None
             # Every move takes turns again, starting with the next one.
             i = tracks.index(track)
             turns = deque(tracks[i + 1:] + tracks[:i + 1])
-        return progress
+        return progress, points
 
     def criterion_steps(self, progress):
-        """Criterion-driven removal of the settings' kinds, in turns."""
-        return self.back_off_search([self.removal(kind) for kind in self.settings.kinds],
-                                    progress)
+        """Criterion-driven removal of the settings' kinds, in turns; then the
+        structure of the path is chosen (:meth:`choose`)."""
+        start = PathPoint(len(progress.steps), progress.state,
+                          self.criterion.contributions(progress.state))
+        one_se = self.settings.path_choice == "one_se"
+        progress, points = self.walk([self.removal(kind) for kind in self.settings.kinds],
+                                     progress, margin=PATH_MARGIN if one_se else 1.0)
+        return self.choose(progress, [start] + points, one_se)
+
+    def size_of(self, masks):
+        """What "smallest" orders by: inputs (groups), hidden neurons, synapses."""
+        _, n_neurons, n_synapses = count_structure(masks)
+        return live_inputs(masks, self.settings.input_groups), n_neurons, n_synapses
+
+    def choose(self, progress, points, one_se):
+        """The structure the path ends with.
+
+        ``one_se``: the one-standard-error choice among the path's ``points``
+        (:func:`.decision.one_se_choice`: the smallest, by :meth:`size_of`,
+        within ``tolerance`` plus ``noise_tolerance`` standard errors of the
+        best), then, with an out-of-sample criterion, the fresh-weights
+        decision between the input sets around it
+        (:func:`.decision.decide_fresh`); the steps past the chosen structure
+        stay in the history, on the path but no longer accepted, and the
+        reference of what follows (levels, thresholds) is the best structure's
+        score. Else the path's last structure, where it stopped. Either way the
+        chosen step is marked and the path's structures are recorded.
+        """
+        criterion = self.criterion
+        best = max(range(len(points)), key=lambda k: points[k].contributions.sum())
+        ses = [criterion.noise(points[best].contributions - p.contributions)
+               for p in points]
+        index, fresh, reference = len(points) - 1, {}, progress.reference
+        if one_se:
+            path = one_se_choice(criterion, [p.contributions for p in points],
+                                 [self.size_of(p.state.masks) for p in points])
+            index, reference = path.index, points[path.best].contributions
+            if criterion.out_of_sample and len(points) > 1:
+                decision = decide_fresh(self, points, index,
+                                        int(self.rng.randint(np.iinfo(np.int32).max)))
+                index, fresh = decision.index, decision.scores
+            self.log(f"chose the structure of step {points[index].n_steps} "
+                     f"{self.size_of(points[index].state.masks)}; the best score "
+                     f"{points[path.best].contributions.sum():.4f} at step "
+                     f"{points[path.best].n_steps}")
+        chosen = points[index]
+        steps = list(progress.steps)
+        for k, (point, se) in enumerate(zip(points, ses)):
+            if point.n_steps > points[0].n_steps:
+                steps[point.n_steps - 1] = steps[point.n_steps - 1]._replace(
+                    se=se, accepted=point.n_steps <= chosen.n_steps,
+                    fresh_score=fresh.get(k, float("nan")))
+        if chosen.n_steps > points[0].n_steps:
+            steps[chosen.n_steps - 1] = steps[chosen.n_steps - 1]._replace(chosen=True)
+        records = tuple(PathRecord(p.n_steps, p.state.masks, float(p.contributions.sum()),
+                                   p is chosen) for p in points)
+        return Progress(chosen.state, reference, tuple(steps), progress.path + records)
 
     # ---------------------------------------------------------------- caps
     def excess(self, kind, masks):

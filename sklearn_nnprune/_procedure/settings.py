@@ -20,7 +20,9 @@ class PruningSettings:
     (``_base.simplifies``); ``input_groups`` (column-index arrays) makes each
     group one input of the inputs kind: ranked by the sum of its columns'
     indicators, removed whole, and counted once by ``max_inputs`` (None: every
-    column is an input of its own).
+    column is an input of its own); ``initial_masks`` is the structure the
+    first training starts from (None: the full network), for retraining a
+    structure of the pruning path.
     The other fields are the estimators' parameters of the same names.
     """
 
@@ -43,3 +45,5 @@ class PruningSettings:
     binarize_neurons: bool = False
     simplify: bool = True
     input_groups: Optional[tuple] = None
+    initial_masks: Optional[tuple] = None
+    path_choice: str = "first_stop"

@@ -50,15 +50,22 @@ class Trainer:
     learning_rate: float
     n_iter_no_change: int
 
-    def initialize(self, layer_sizes, rng):
-        """Glorot-uniform weights and biases, and all-True masks."""
+    def initialize(self, layer_sizes, rng, masks=None):
+        """Glorot-uniform weights and biases and their masks: all True, or
+        ``masks`` with the weights they remove at 0 and no bias on the hidden
+        neurons they leave without synapses (as a removal leaves them)."""
         coefs, intercepts = [], []
         factor = 2.0 if self.activation == "logistic" else 1.0
         for fan_in, fan_out in zip(layer_sizes[:-1], layer_sizes[1:]):
             bound = np.sqrt(factor * 6.0 / (fan_in + fan_out))
             coefs.append(rng.uniform(-bound, bound, (fan_in, fan_out)))
             intercepts.append(rng.uniform(-bound, bound, fan_out))
-        masks = [np.ones(W.shape, dtype=bool) for W in coefs]
+        if masks is None:
+            return coefs, intercepts, [np.ones(W.shape, dtype=bool) for W in coefs]
+        masks = [np.asarray(M, dtype=bool).copy() for M in masks]
+        coefs = [W * M for W, M in zip(coefs, masks)]
+        for layer, b in enumerate(intercepts[:-1]):
+            b[~masks[layer].any(axis=0)] = 0.0
         return coefs, intercepts, masks
 
     def train(self, X, Y, coefs, intercepts, masks, max_iter, rng, frozen=None,

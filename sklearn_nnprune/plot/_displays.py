@@ -8,6 +8,7 @@ matplotlib is imported inside ``plot`` only.
 """
 
 import numpy as np
+import pandas as pd
 from sklearn.utils.validation import check_is_fitted
 
 from .._inspect import sensitivity_indicators
@@ -209,8 +210,24 @@ class PruningPathDisplay:
             self.forced_ = ax.scatter(forced[size], forced["score"], s=140,
                                       facecolors="none", edgecolors="k", zorder=4,
                                       label="forced (cap, or tolerance=None)")
+        self.past_chosen_, self.chosen_ = None, None
+        if "on_path" in hist:
+            # The path walked on past the chosen structure: drawn, not taken.
+            past = hist[hist["on_path"].astype(bool) & ~hist["accepted"].astype(bool)]
+            if len(past):
+                tail = pd.concat([accepted.iloc[-1:], past]) if len(accepted) else past
+                (self.past_chosen_,) = ax.plot(
+                    tail[size].to_numpy(dtype=float), tail["score"].to_numpy(dtype=float),
+                    "--", color="C0", lw=1, alpha=0.6, zorder=2,
+                    label="path past the chosen structure")
+            chosen = hist[hist["chosen"].astype(bool)]
+            if len(chosen):
+                self.chosen_ = ax.scatter(chosen[size], chosen["score"], marker="D", s=90,
+                                          facecolors="none", edgecolors="r", lw=1.5,
+                                          zorder=5, label="chosen (1-SE rule)")
         self.rejected_ = None
-        rejected = hist[~hist["accepted"].astype(bool)]
+        rejected = hist[~hist["accepted"].astype(bool) & ~hist.get(
+            "on_path", pd.Series(False, index=hist.index)).astype(bool)]
         rejected = rejected[np.isfinite(rejected["score"].to_numpy(dtype=float))]
         if show_rejected and len(rejected):
             self.rejected_ = ax.scatter(rejected[size], rejected["score"], marker="x",
