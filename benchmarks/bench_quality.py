@@ -264,10 +264,11 @@ def _logistic_l1():
     return LogisticRegressionCV(**kw)
 
 
-def model(method, regression):
+def model(method, regression, nn_params=None):
     if method == "nnprune":
-        return PrunedMLPRegressor(random_state=0) if regression else \
-            PrunedMLPClassifier(random_state=0)
+        nn_params = nn_params or {}
+        return PrunedMLPRegressor(random_state=0, **nn_params) if regression else \
+            PrunedMLPClassifier(random_state=0, **nn_params)
     if method == "nis+lin":
         return Pipeline([("select", NetworkInputSelector(random_state=0)),
                          ("fit", RidgeCV() if regression else LogisticRegression())])
@@ -295,7 +296,7 @@ def kept_columns(method, fitted, n_columns):
     return np.ones(n_columns, bool)
 
 
-def run_task(panel, name, seed, methods, blas_threads):
+def run_task(panel, name, seed, methods, blas_threads, nn_params=None):
     """All methods on one task and seed, by 5-fold CV; a list of per-fold rows."""
     warnings.filterwarnings("ignore")
     if panel == "synthetic":
@@ -308,7 +309,7 @@ def run_task(panel, name, seed, methods, blas_threads):
         for fold, (train, test) in enumerate(splitter.split(X, y)):
             for method in methods:
                 pipe = Pipeline([("pre", preprocessor(X, categorical)),
-                                 ("model", model(method, regression))])
+                                 ("model", model(method, regression, nn_params))])
                 start = time.perf_counter()
                 pipe.fit(X.iloc[train], y[train])
                 elapsed = time.perf_counter() - start
@@ -447,7 +448,10 @@ def main():
     parser.add_argument("--blas-threads", type=int, default=1)
     parser.add_argument("--out", default=None, help="also write the Markdown report here")
     parser.add_argument("--folds-csv", default=None, help="also write every fold's row here")
+    parser.add_argument("--path-choice", default=None, choices=["first_stop", "one_se"],
+                        help="path_choice of the nnprune method (default: the library's)")
     args = parser.parse_args()
+    nn_params = {} if args.path_choice is None else {"path_choice": args.path_choice}
     seeds = args.seeds or ([0] if args.quick else [0, 1, 2])
 
     synthetic = [t for t, spec in SYNTHETIC.items() if spec[2] or not args.quick]
@@ -472,11 +476,12 @@ def main():
               f" --seeds {' '.join(map(str, seeds))} --n-jobs {args.n_jobs}"
               f" --blas-threads {args.blas_threads}" +
               (f" --methods {' '.join(args.methods)}" if args.methods != METHODS else "") +
-              (f" --tasks {' '.join(args.tasks)}" if args.tasks else "") + "`", ""]
+              (f" --tasks {' '.join(args.tasks)}" if args.tasks else "") +
+              (f" --path-choice {args.path_choice}" if args.path_choice else "") + "`", ""]
     print("\n".join(header), flush=True)
     start = time.perf_counter()
     results = Parallel(n_jobs=args.n_jobs, verbose=10)(
-        delayed(run_task)(panel, name, seed, args.methods, args.blas_threads)
+        delayed(run_task)(panel, name, seed, args.methods, args.blas_threads, nn_params)
         for panel, name, seed in order)
     wall = time.perf_counter() - start
     by_unit = dict(zip(order, results))

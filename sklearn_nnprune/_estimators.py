@@ -250,7 +250,16 @@ class PrunedMLPClassifier(ClassifierMixin, _BasePrunedMLP):
         the neurons in "removed" duplicated others of their layer (same incoming
         weights and bias, or their negatives for a mirror image) and were merged
         into them in the returned network, which computes the same function (the
-        score is repeated).
+        score is repeated); kind "exchange" (``path_choice="one_se"``): the
+        input in "removed" was replaced by the one named "+name". Keys
+        "on_path", "chosen", "se" and "fresh_score": see :meth:`pruning_report`.
+    pruning_path_ : list of dict
+        Every structure the criterion-driven pruning path met, in order: "step"
+        (the number of attempted steps when it was reached; 0 = the network
+        pruning started from), "score" (its criterion score on the path),
+        "chosen", "n_inputs", "n_neurons", "n_synapses" and "masks" (boolean
+        arrays shaped like ``coefs_``). Empty without criterion-driven pruning.
+        :meth:`retrain_at` trains one of them.
     n_iter_ : int
         Iterations of the training of the returned network: its final training
         on all the data after pruning (warm-started from the pruned weights) when
@@ -491,6 +500,8 @@ class PrunedMLPRegressor(RegressorMixin, _BasePrunedMLP):
     pruning_history_ : list of dict
         One entry per attempted pruning step (see PrunedMLPClassifier; kind
         "merge": duplicate hidden neurons merged in the returned network).
+    pruning_path_ : list of dict
+        Every structure the criterion path met (see PrunedMLPClassifier).
     n_iter_ : int
         Iterations of the training of the returned network: its final training
         on all the data after pruning (warm-started from the pruned weights) when

@@ -181,3 +181,112 @@ def test_first_stop_is_today_s_path_and_one_se_is_reproducible():
     fresh = [row["fresh_score"] for row in one_se.pruning_history_
              if row["fresh_score"] is not None]
     assert fresh
+
+
+# ----------------------------------------------------------------- exchanges
+def test_exchange_masks_move_the_outgoing_synapses_to_the_incoming_column():
+    from sklearn_nnprune._procedure.exchange import exchange_masks
+    masks = [np.zeros((4, 3), bool), np.ones((3, 1), bool)]
+    masks[0][0, [0, 2]] = True
+    masks[0][1, 1] = True
+    after = exchange_masks(masks, [0], [3])
+    assert not after[0][0].any()
+    assert after[0][3].tolist() == [True, False, True]
+    assert after[0][1].tolist() == [False, True, False]
+    assert masks[0][0, 0] and not masks[0][3].any()  # inputs untouched
+
+
+def test_entry_gradients_match_finite_differences():
+    from types import SimpleNamespace
+    from sklearn_nnprune._network import forward, sample_losses
+    from sklearn_nnprune._procedure.exchange import entry_gradients
+    from sklearn_nnprune._procedure.state import Network, State
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(40, 4))
+    Y = (rng.rand(40, 1) > 0.5).astype(float)
+    masks = [np.ones((4, 3), bool), np.ones((3, 1), bool)]
+    masks[0][[1, 3]] = False   # inputs 1 and 3 removed
+    coefs = [rng.normal(size=(4, 3)) * masks[0], rng.normal(size=(3, 1))]
+    intercepts = [rng.normal(size=3), rng.normal(size=1)]
+    net = Network(coefs, intercepts, masks, [])
+    settings = SimpleNamespace(activation="tanh", output_activation="logistic")
+    search = SimpleNamespace(settings=settings, criterion=SimpleNamespace(
+        folds=[Fold(X, Y, None, None, None)]))
+    got = entry_gradients(search, State((net,)))
+
+    def loss(W0):
+        out = forward(X, [W0, coefs[1]], intercepts, "tanh", "logistic")[-1]
+        return sample_losses(Y, out, "logistic").mean()
+
+    h = 1e-6
+    for i in range(4):
+        expected = 0.0
+        if not masks[0][i].any():
+            for j in range(3):
+                up, down = coefs[0].copy(), coefs[0].copy()
+                up[i, j] += h
+                down[i, j] -= h
+                expected += abs((loss(up) - loss(down)) / (2 * h))
+        assert got[i] == pytest.approx(expected, rel=1e-6, abs=1e-9)
+
+
+def test_an_exchange_row_replays_to_the_fitted_support():
+    from sklearn_nnprune._procedure.history import removal_steps
+    names = ["a", "b", "c"]
+    shapes = [(3, 2), (2, 1)]
+    history = [
+        {"step": 1, "kind": "inputs", "removed": ["c"], "accepted": True},
+        {"step": 2, "kind": "inputs", "removed": ["b"], "accepted": False},
+        {"step": 3, "kind": "exchange", "removed": ["b", "+c"], "accepted": True},
+    ]
+    support = np.array([True, False, True])
+    steps, kinds, _ = removal_steps(history, shapes, support, names)
+    assert steps.tolist() == [0, 3, 0]
+    assert kinds.tolist() == [None, "exchange", None]
+
+
+def _search(X, y, **settings_kw):
+    """A PathSearch on standardized ``X`` and a regression target ``y``."""
+    from sklearn_nnprune._procedure import PruningSettings, Trainer, make_criterion
+    from sklearn_nnprune._procedure.criterion import RegressionScore
+    from sklearn_nnprune._procedure.search import PathSearch
+    Y = ((y - y.mean()) / y.std()).reshape(-1, 1)
+    rng = np.random.RandomState(0)
+    criterion = make_criterion(X, Y, y, cv=3, validation_fraction=None, classifier=False,
+                               rng=rng, score=RegressionScore(np.array([y.mean()]),
+                                                              np.array([y.std()])),
+                               tolerance=0.0, noise_tolerance=1.0, activation="tanh",
+                               output_activation="identity")
+    settings = PruningSettings(
+        activation="tanh", output_activation="identity", kinds=("inputs",),
+        max_inputs=None, max_neurons=None, max_synapses=None, max_fan_in=None,
+        tolerance=0.0, prune_step=0.1, indicator="sum", reference="mean", max_iter=200,
+        retrain_iter=20, input_reference=np.zeros(X.shape[1]), **settings_kw)
+    trainer = Trainer("lbfgs", 1.0, "tanh", "identity", 3, 1e-6, "auto", 1e-3, 10)
+    return PathSearch(settings, criterion, trainer, rng, lambda message: None)
+
+
+def test_the_exchange_pass_puts_the_true_input_in_place_of_a_noise_input():
+    from sklearn_nnprune._procedure.decision import fresh_state
+    from sklearn_nnprune._procedure.exchange import exchange_pass
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(300, 5))
+    y = 2 * X[:, 0] + np.sin(2 * X[:, 1]) * 2 + 0.1 * rng.normal(size=300)
+    search = _search(X, y)
+    masks = [np.ones((5, 4), bool), np.ones((4, 1), bool)]
+    masks[0][[1, 2, 4]] = False            # keeps x0 and the noise input x3
+    state = fresh_state(search, masks, seed=1)
+    incumbent = search.criterion.contributions(state)
+    exchange = exchange_pass(search, state, incumbent, seed=1)
+    assert exchange is not None
+    assert exchange.out_columns == (3,) and exchange.in_columns == (1,)
+    kept = exchange.state.masks[0].any(axis=1)
+    assert kept.tolist() == [True, True, False, False, False]
+    for net in exchange.state.nets:
+        assert np.all(net.coefs[0][~net.masks[0]] == 0.0)
+    # The state given is not changed.
+    assert not state.masks[0][1].any() and state.masks[0][3].all()
+    # With the true inputs kept, no exchange improves the criterion.
+    masks[0][1], masks[0][3] = True, False
+    state = fresh_state(search, masks, seed=1)
+    assert exchange_pass(search, state, search.criterion.contributions(state), 1) is None

@@ -14,6 +14,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .._network import count_structure
+from .exchange import exchange_masks
 
 _NEURON = re.compile(r"^h(\d+)\[(\d+)\]$")
 _OUTPUT = re.compile(r"^out\[(\d+)\]$")
@@ -68,6 +69,8 @@ def element_name(kind, key, names, n_weight_layers):
     hidden neuron, ``x0->h1[3]`` or ``h1[3]->out[0]`` for a synapse."""
     if kind in ("inputs", "dependent"):
         return names[key]
+    if kind == "exchange":  # the columns going out, then "+name" for those coming in
+        return f"+{names[key[1]]}" if isinstance(key, tuple) else names[key]
     if kind in ("neurons", "binarize", "merge", "negligible"):
         return f"h{key[0]}[{key[1]}]"
     layer, i, j = key
@@ -146,6 +149,13 @@ def _replay(history, shapes, names):
     position = np.zeros(n_features)
     for entry in history:
         if not entry["accepted"]:
+            continue
+        if entry["kind"] == "exchange":
+            coming = [input_index[n[1:]] for n in entry["removed"] if n.startswith("+")]
+            going = [input_index[n] for n in entry["removed"] if not n.startswith("+")]
+            masks[:] = exchange_masks(masks, going, coming)
+            steps[going], kinds[going] = entry["step"], "exchange"
+            steps[coming], kinds[coming], position[coming] = 0, None, 0
             continue
         before = masks[0].any(axis=1)
         for pos, name in enumerate(entry["removed"]):

@@ -17,6 +17,7 @@ import numpy as np
 from .._network import count_structure
 from .._pruning import is_viable, resolve_count
 from .decision import decide_fresh, one_se_choice
+from .exchange import exchange_pass
 from .history import Step
 from .ranking import live_inputs, protect, rank_removals
 from .state import Network, State, remove_elements
@@ -283,14 +284,18 @@ class PathSearch:
         ses = [criterion.noise(points[best].contributions - p.contributions)
                for p in points]
         index, fresh, reference = len(points) - 1, {}, progress.reference
+        exchange = None
         if one_se:
             path = one_se_choice(criterion, [p.contributions for p in points],
                                  [self.size_of(p.state.masks) for p in points])
             index, reference = path.index, points[path.best].contributions
             if criterion.out_of_sample and len(points) > 1:
-                decision = decide_fresh(self, points, index,
-                                        int(self.rng.randint(np.iinfo(np.int32).max)))
+                seed = int(self.rng.randint(np.iinfo(np.int32).max))
+                decision = decide_fresh(self, points, index, seed)
                 index, fresh = decision.index, decision.scores
+                if "inputs" in self.settings.kinds:
+                    exchange = exchange_pass(self, points[index].state,
+                                             decision.contributions, seed)
             self.log(f"chose the structure of step {points[index].n_steps} "
                      f"{self.size_of(points[index].state.masks)}; the best score "
                      f"{points[path.best].contributions.sum():.4f} at step "
@@ -306,7 +311,22 @@ class PathSearch:
             steps[chosen.n_steps - 1] = steps[chosen.n_steps - 1]._replace(chosen=True)
         records = tuple(PathRecord(p.n_steps, p.state.masks, float(p.contributions.sum()),
                                    p is chosen) for p in points)
-        return Progress(chosen.state, reference, tuple(steps), progress.path + records)
+        progress = Progress(chosen.state, reference, tuple(steps), progress.path + records)
+        return progress if exchange is None else self.exchanged(progress, exchange)
+
+    def exchanged(self, progress, exchange):
+        """``progress`` after an exchange of inputs (:mod:`.exchange`), recorded as
+        a step of kind "exchange" and as a structure of the path, chosen."""
+        contributions = self.criterion.contributions(exchange.state)
+        keys = exchange.out_columns + tuple(("+", i) for i in exchange.in_columns)
+        step = Step.of("exchange", keys, True, False, contributions.sum(),
+                       exchange.state.masks)._replace(chosen=True)
+        steps = tuple(s._replace(chosen=False) for s in progress.steps) + (step,)
+        self.log(step.describe(len(steps)) + f"; fresh scores {exchange.scores}")
+        path = tuple(r._replace(chosen=False) for r in progress.path)
+        path += (PathRecord(len(steps), exchange.state.masks, float(contributions.sum()),
+                            True),)
+        return Progress(exchange.state, progress.reference, steps, path)
 
     # ---------------------------------------------------------------- caps
     def excess(self, kind, masks):
