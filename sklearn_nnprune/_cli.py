@@ -144,10 +144,13 @@ def _build_estimator(args, task, n_samples, groups):
         params["hidden_layer_sizes"] = tuple(args.hidden)
     elif args.data is None:
         params["hidden_layer_sizes"] = (4,)
+    # Explicit, so that the check by cross-validation keeps the criterion of the
+    # whole file on its smaller training parts. Too few rows for out-of-sample
+    # folds: the paper's rule, the network must still solve the training set.
     if n_samples < 100:
-        # Too few rows for out-of-sample folds: the paper's rule, the network must
-        # still solve the training set.
         params.update(cv=None, noise_tolerance=0.0)
+    else:
+        params.update(cv=3, noise_tolerance=1.0)
     if args.max_inputs is not None:
         params["max_inputs"] = args.max_inputs
     if groups:

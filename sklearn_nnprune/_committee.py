@@ -26,7 +26,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._checks import numeric_target
 from ._estimators import PrunedMLPClassifier, PrunedMLPRegressor
-from ._base import resolve_scoring
+from ._base import resolve_criterion, resolve_scoring
 from ._procedure import paired_drop_within_noise
 from ._scaling import mean_and_scale
 
@@ -343,11 +343,12 @@ class MinimalNetworkCommittee(MetaEstimatorMixin, BaseEstimator):
         # The committee's check is on training accuracy (R^2): a member's tolerance
         # carries over when its own criterion has those units, not from log-loss.
         scoring = resolve_scoring(base.get_params(deep=False),
-                                  isinstance(base, PrunedMLPClassifier))
+                                  isinstance(base, PrunedMLPClassifier), X.shape[0])
         same_units = scoring in ("accuracy", "r2")
         tolerance = (np.inf if base.tolerance is None
                      else base.tolerance if same_units else 0.0)
-        noise = base.get_params().get("noise_tolerance", 0.0)
+        noise = (resolve_criterion(base.get_params(deep=False), X.shape[0])[1]
+                 if "noise_tolerance" in base.get_params(deep=False) else 0.0)
         queue, visited = deque([frozenset()]), {frozenset()}
         fertile, n_reseeds, stale = [], 0, 0
         members, structures, attempts = [], set(), []

@@ -99,42 +99,43 @@ class PrunedMLPClassifier(ClassifierMixin, _BasePrunedMLP):
         errors. None: prune only down to the caps, and quantize and binarize fully
         (``weight_levels``, ``binarize_neurons``) whatever the quality; with no cap
         either, the fit is that of ``prune=()``.
-    noise_tolerance : float, default=1.0
+    noise_tolerance : float or "auto", default="auto"
         Further allowance in standard errors of the paired difference of the
         per-sample scores of the candidate and the reference network (the
         one-standard-error rule): drops the data cannot tell from noise do not stop
         pruning, on small and large data sets alike. 0 = exact comparison, the
-        paper's rule (the ``nnprune`` command uses it on small data sets).
+        paper's rule. "auto": 0 when the criterion is scored on the training data
+        (``cv`` resolved to None and ``validation_fraction=None``: the network must
+        still solve the training set, and the paired standard error would count
+        its errors as noise), else 1. ``noise_tolerance_`` holds the value used.
     path_choice : {"first_stop", "one_se"}, default="first_stop"
-        Which structure of the criterion-driven pruning path is returned.
-        "first_stop": the path stops where no candidate step holds within the
-        allowance of the best network met so far (``tolerance`` plus
-        ``noise_tolerance`` standard errors), and that structure is returned.
-        "one_se": the path walks on past that point (while a step holds within
-        twice the allowance), and the structure is chosen afterwards by the
-        one-standard-error rule, as glmnet's ``lambda.1se``: the fewest inputs,
-        then neurons, then synapses, among the structures whose score is within
-        the allowance of the best structure on the whole path; the input sets
-        around that choice are then weighed with networks of the unpruned
-        architecture trained from fresh weights on every fold (a line search
-        along the path's input sets, at most 6), so that an input set is not
-        preferred for the weights it inherited. Either way every structure of
-        the path is kept in ``pruning_path_`` and the chosen one is marked in
-        ``pruning_history_``; :meth:`retrain_at` trains another one. "one_se"
-        returns smaller networks at the same recovery of informative inputs on
-        synthetic draws and costs about 1.4x the time
-        (benchmarks/RESULTS_quality.md); it is not the default yet because it
-        changes which inputs are kept on some data sets, in both directions.
+        Which structure of the pruning path is returned. "first_stop": where the
+        path stops, no candidate step holding within the allowance of the best
+        network met so far. "one_se": the path walks on (within twice the
+        allowance); then the fewest inputs, neurons, synapses among the
+        structures within the allowance of the best on the whole path (glmnet's
+        ``lambda.1se``), the input sets around it weighed again from fresh
+        weights, and an exchange of inputs tried (user guide, "The pruning path
+        and the choice on it"). Smaller networks at the same recovery on
+        synthetic tasks, but further below linear models on some real tables
+        (benchmarks/RESULTS_quality.md), hence not the default. Every structure
+        of the path is in ``pruning_path_``; :meth:`retrain_at` trains another.
     validation_fraction : float or None, default=None
         A float: the criterion is scored on a stratified held-out split of that
         size, which the network does not train on. Exclusive with ``cv``.
-    cv : int or None, default=3
+    cv : int, None or "auto", default="auto"
         Number of folds of the cross-fitted criterion: ``cv`` networks share one
         structure, each trains on ``cv - 1`` folds and is scored on the remaining
         one, so the criterion is an out-of-sample score over all the data; the
         final weights are then trained on all the data. None (with
         ``validation_fraction=None``): the criterion is scored on the training data
         only, the paper's rule that the network must still solve the training set.
+        "auto": 3, or None below 100 rows (validation folds of under 34 rows cannot
+        tell a network that solves the task from one that makes a few errors: on
+        the US elections to 1980, 31 rows, 3 folds kept 2 of the 13 keys at 96.7%
+        training accuracy on 3 of 6 seeds, the training set 4 keys at 100% on all
+        6) or with ``validation_fraction``; ``cv_`` holds the value used (in a
+        cross-validation, a training part's rows decide).
         The reference score is that of the best network met along the pruning path.
     scoring : {"auto", "neg_log_loss", "accuracy"}, default="auto"
         The criterion score. "neg_log_loss": the mean log-probability of the true
@@ -227,6 +228,8 @@ class PrunedMLPClassifier(ClassifierMixin, _BasePrunedMLP):
     scoring_ : str
         The criterion score used by this fit: "neg_log_loss" or "accuracy"
         (``scoring`` resolved).
+    cv_, noise_tolerance_ : int or None, float
+        ``cv`` and ``noise_tolerance`` as this fit resolved them ("auto").
     baseline_score_, score_ : float
         Criterion score (see ``scoring``; out-of-sample with ``cv`` or
         ``validation_fraction``) before and after pruning. With ``prune=()`` one
@@ -347,7 +350,8 @@ class PrunedMLPClassifier(ClassifierMixin, _BasePrunedMLP):
             output_activation = "logistic" if len(classes) == 2 else "softmax"
             fitted = self._fit(X, y_encoded, _one_hot(y_encoded, len(classes)),
                                output_activation=output_activation,
-                               score=ClassificationScore(self._criterion_scoring()))
+                               score=ClassificationScore(
+                                   self._criterion_scoring(X.shape[0])))
             return self._assign({**fitted, "classes_": classes})
 
     def predict_proba(self, X):
@@ -437,16 +441,18 @@ class PrunedMLPRegressor(RegressorMixin, _BasePrunedMLP):
         on top of the noise allowance; with ``noise_tolerance=0`` a bound on
         ``baseline_score_ - score_``. None: prune only down to the caps; quantize
         and binarize fully; with no cap either, the fit is that of ``prune=()``.
-    noise_tolerance : float, default=1.0
-        Allowance in standard errors of the paired per-sample score difference.
+    noise_tolerance : float or "auto", default="auto"
+        Allowance in standard errors of the paired per-sample score difference;
+        "auto" as in PrunedMLPClassifier.
     path_choice : {"first_stop", "one_se"}, default="first_stop"
         Which structure of the pruning path is returned (see
         PrunedMLPClassifier).
     validation_fraction : float or None, default=None
         A float: criterion on a held-out split of that size (exclusive with cv).
-    cv : int or None, default=3
+    cv : int, None or "auto", default="auto"
         Folds of the cross-fitted criterion; None with ``validation_fraction=None``:
-        the criterion is the training score (the paper's rule).
+        the criterion is the training score (the paper's rule); "auto" as in
+        PrunedMLPClassifier (3, or None below 100 rows).
     scoring : {"auto", "r2"}, default="auto"
         The criterion score: R^2 (the mean of R^2 over the outputs), which is the
         out-of-sample squared-error loss the network is trained on, rescaled.
@@ -495,6 +501,8 @@ class PrunedMLPRegressor(RegressorMixin, _BasePrunedMLP):
         Input groups, their names and importances (see PrunedMLPClassifier).
     scoring_ : str
         The criterion score used by this fit: "r2".
+    cv_, noise_tolerance_ : int or None, float
+        ``cv`` and ``noise_tolerance`` as this fit resolved them ("auto").
     baseline_score_, score_ : float
         R^2 on the criterion data before and after pruning.
     pruning_history_ : list of dict

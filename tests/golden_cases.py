@@ -122,7 +122,8 @@ CASES = {
         lambda: PrunedMLPRegressor(cv=None, validation_fraction=0.25, random_state=1,
                                    **SMALL), lambda: _regression(2)),
     "reg_levels_binarize_training_set": (
-        lambda: PrunedMLPRegressor(cv=None, weight_levels="ternary", binarize_neurons=True,
+        lambda: PrunedMLPRegressor(cv=None, noise_tolerance=1.0, weight_levels="ternary",
+                                   binarize_neurons=True,
                                    random_state=0, **SMALL), _regression),
     "reg_caps_two_layers": (
         lambda: PrunedMLPRegressor(hidden_layer_sizes=(6, 3), max_neurons=4,

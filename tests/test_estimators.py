@@ -138,7 +138,7 @@ def test_training_record_describes_the_returned_network(clf_data):
     X, y = clf_data
     clf = PrunedMLPClassifier(hidden_layer_sizes=(4,), retrain_iter=10,
                               random_state=0).fit(X, y)
-    assert clf.pruning_history_ and clf.cv == 3
+    assert clf.pruning_history_ and clf.cv_ == 3 and clf.noise_tolerance_ == 1.0
     Xs = (X - clf._x_mean) / clf._x_scale
     net = clf._state
     loss = loss_and_gradients(Xs, y.reshape(-1, 1).astype(float), net.coefs,
@@ -233,7 +233,20 @@ def test_no_folds_needed_without_pruning():
     est = PrunedMLPClassifier(prune=(), **FAST).fit(X, [0, 1, 0, 1, 0, 0])
     assert est.n_inputs_ == 2
     with pytest.raises(ValueError, match="cv=3 folds need at least 3 samples of every"):
-        PrunedMLPClassifier(**FAST).fit(X, [0, 1, 0, 1, 0, 0])
+        PrunedMLPClassifier(cv=3, **FAST).fit(X, [0, 1, 0, 1, 0, 0])
+    # cv="auto" on 6 rows: the training set, as the paper prunes, with no allowance.
+    est = PrunedMLPClassifier(**FAST).fit(X, [0, 1, 0, 1, 0, 0])
+    assert est.cv_ is None and est.noise_tolerance_ == 0.0
+
+
+@pytest.mark.parametrize("n_samples, params, expected", [
+    (100, dict(), (3, 1.0)), (99, dict(), (None, 0.0)), (30, dict(cv=3), (3, 1.0)),
+    (30, dict(cv=3, noise_tolerance=0.5), (3, 0.5)),
+    (500, dict(cv=None), (None, 0.0)), (500, dict(cv=None, noise_tolerance=1.0), (None, 1.0)),
+    (500, dict(validation_fraction=0.2), (None, 1.0)),
+    (50, dict(validation_fraction=0.2), (None, 1.0))])
+def test_auto_criterion(n_samples, params, expected):
+    assert PrunedMLPClassifier(**params)._resolved_criterion(n_samples) == expected
 
 
 def test_caps_hold_even_when_quality_drops():
@@ -353,7 +366,11 @@ def test_small_fits_run_on_one_blas_thread(monkeypatch, clf_data):
                                              "neg_log_loss"),
     (dict(prune=()), "accuracy")])  # nothing pruned: one network, its training data
 def test_scoring_auto(params, scoring):
-    assert PrunedMLPClassifier(**params)._criterion_scoring() == scoring
+    assert PrunedMLPClassifier(**params)._criterion_scoring(300) == scoring
+    # Below 100 rows cv="auto" is the training set, judged by accuracy.
+    small = PrunedMLPClassifier(**params)._criterion_scoring(50)
+    assert small == ("accuracy" if "cv" not in params and "validation_fraction" not in
+                     params and "scoring" not in params else scoring)
 
 
 def test_scoring_must_fit_the_estimator(clf_data, reg_data):
