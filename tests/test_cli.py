@@ -165,3 +165,27 @@ def test_categorical_columns_are_pruned_and_reported_as_the_table_s_columns(tmp_
     assert all(c.split("_")[0] in result["structure"]["inputs"]
                for c in result["structure"]["encoded_inputs"])
     assert "of 3 (" in out  # inputs counted as the table's columns
+
+
+def test_identifier_columns_are_ignored(tmp_path, capsys):
+    # A text column with a different value in every row (a name) would be one-hot
+    # encoded into a column per row, which the network memorizes.
+    rng = np.random.RandomState(0)
+    n = 200
+    df = pd.DataFrame({"name": [f"passenger {i}" for i in range(n)],
+                       "sex": rng.choice(["m", "f"], n), "age": rng.uniform(1, 80, n)})
+    df["ok"] = ((df.sex == "f") ^ (rng.rand(n) < 0.1)).astype(int)
+    path = tmp_path / "ids.csv"
+    df.to_csv(path, index=False)
+    out_json = tmp_path / "r.json"
+    assert main(["--data", str(path), "--target", "ok", "--quiet",
+                 "--json", str(out_json)]) == 0
+    out = capsys.readouterr().out
+    assert "different value in every row (identifiers, not inputs): name" in out
+    result = json.loads(out_json.read_text())
+    assert set(result["importances"]) == {"sex", "age"}
+    only = tmp_path / "only_ids.csv"
+    df[["name", "ok"]].to_csv(only, index=False)
+    assert main(["--data", str(only), "--target", "ok", "--quiet"]) != 0
+    err = capsys.readouterr().err
+    assert "nothing to learn a rule from" in err and "Traceback" not in err
