@@ -78,6 +78,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 os.environ.setdefault("MKL_NUM_THREADS", "1")
 
 import argparse  # noqa: E402
+import ast  # noqa: E402
 import datetime  # noqa: E402
 import importlib.util  # noqa: E402
 import inspect  # noqa: E402
@@ -450,8 +451,14 @@ def main():
     parser.add_argument("--folds-csv", default=None, help="also write every fold's row here")
     parser.add_argument("--path-choice", default=None, choices=["first_stop", "one_se"],
                         help="path_choice of the nnprune method (default: the library's)")
+    parser.add_argument("--nn-param", action="append", default=[], metavar="NAME=VALUE",
+                        help="a parameter of the nnprune method (a Python literal), "
+                             "e.g. noise_tolerance=0.5; may be repeated")
     args = parser.parse_args()
     nn_params = {} if args.path_choice is None else {"path_choice": args.path_choice}
+    for item in args.nn_param:
+        name, _, value = item.partition("=")
+        nn_params[name] = ast.literal_eval(value)
     seeds = args.seeds or ([0] if args.quick else [0, 1, 2])
 
     synthetic = [t for t, spec in SYNTHETIC.items() if spec[2] or not args.quick]
@@ -477,7 +484,8 @@ def main():
               f" --blas-threads {args.blas_threads}" +
               (f" --methods {' '.join(args.methods)}" if args.methods != METHODS else "") +
               (f" --tasks {' '.join(args.tasks)}" if args.tasks else "") +
-              (f" --path-choice {args.path_choice}" if args.path_choice else "") + "`", ""]
+              (f" --path-choice {args.path_choice}" if args.path_choice else "") +
+              "".join(f" --nn-param {p}" for p in args.nn_param) + "`", ""]
     print("\n".join(header), flush=True)
     start = time.perf_counter()
     results = Parallel(n_jobs=args.n_jobs, verbose=10)(

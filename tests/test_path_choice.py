@@ -290,3 +290,16 @@ def test_the_exchange_pass_puts_the_true_input_in_place_of_a_noise_input():
     masks[0][1], masks[0][3] = True, False
     state = fresh_state(search, masks, seed=1)
     assert exchange_pass(search, state, search.criterion.contributions(state), 1) is None
+
+
+def test_retrain_at_with_input_groups_and_a_regressor():
+    X, y = make_friedman1(n_samples=200, n_features=6, random_state=1)
+    groups = [[0, 1], [2], [3], [4, 5]]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        reg = PrunedMLPRegressor(input_groups=groups, random_state=0, **FAST).fit(X, y)
+        again = reg.retrain_at(X, y, step=reg.pruning_path_[-1]["step"])
+    assert again.input_groups_[0].tolist() == [0, 1]
+    for got, expected in zip(again.masks_, reg.pruning_path_[-1]["masks"]):
+        assert np.array_equal(got, expected)
+    assert again.predict(X).shape == y.shape
