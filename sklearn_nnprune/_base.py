@@ -72,6 +72,12 @@ def resolve_criterion(params, n_samples):
     return cv, noise
 
 
+def _last_path(path):
+    """The entries of ``pruning_path_`` from the start of its last criterion path."""
+    starts = [k for k, entry in enumerate(path) if entry.get("start")]
+    return path[starts[-1]:] if starts else path
+
+
 def resolve_scoring(params, classifier, n_samples):
     """The criterion score that ``scoring="auto"`` (or a given value) stands for,
     from the estimator parameters ``params`` on ``n_samples`` rows."""
@@ -409,7 +415,9 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
         fitted = dict(_output_activation=output_activation, _x_mean=x_mean,
                       _x_scale=x_scale,
                       scoring_=self._criterion_scoring(X.shape[0]),
-                      cv_=cv, noise_tolerance_=noise_tolerance,
+                      # No criterion decided anything when a structure was given.
+                      cv_=cv if structure is None else None,
+                      noise_tolerance_=noise_tolerance if structure is None else None,
                       baseline_score_=result.baseline_score, score_=result.score,
                       n_iter_=result.training.n_iter, loss_curve_=result.training.loss_curve,
                       loss_=result.training.loss)
@@ -418,6 +426,7 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
             len(layer_sizes) - 1)
         fitted["pruning_path_"] = [
             dict(step=record.n_steps, score=record.score, chosen=record.chosen,
+                 start=record.start,
                  **dict(zip(("n_inputs", "n_neurons", "n_synapses"),
                             count_structure(record.masks))),
                  masks=[M.copy() for M in record.masks])
@@ -528,17 +537,30 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
                    "n_inputs", "n_neurons", "n_synapses", "on_path", "chosen", "se",
                    "fresh_score"]
         report = pd.DataFrame(self.pruning_history_, columns=columns)
+        report[["se", "fresh_score"]] = report[["se", "fresh_score"]].astype(float)
         report["note"] = ""
-        path = getattr(self, "pruning_path_", [])
+        path = _last_path(getattr(self, "pruning_path_", []))
         if path:
             best = max(path, key=lambda e: e["score"])
             rows = report["step"] == best["step"]
             report.loc[rows, "note"] = "best: the highest criterion score on the path"
-            report.loc[report["chosen"].astype(bool), "note"] = (
-                f"chosen: the fewest inputs, neurons, synapses within tolerance="
-                f"{self.tolerance} + {self.noise_tolerance_} standard errors of the best "
-                f"(step {best['step']})")
+            chosen = report["chosen"].astype(bool)
+            report.loc[chosen, "note"] = self._choice_note(best["step"])
+            report.loc[chosen & (report["kind"] == "exchange"), "note"] = (
+                "chosen: an exchange of inputs that raised the criterion, scored from "
+                "fresh weights, beyond the allowance")
         return report
+
+    def _choice_note(self, best_step):
+        """Why the chosen row was chosen, by ``path_choice``."""
+        if self.path_choice == "first_stop":
+            return ("chosen: where the path stopped, no further step within tolerance="
+                    f"{self.tolerance} + {self.noise_tolerance_} standard errors of the "
+                    "best network met (path_choice='first_stop')")
+        return (f"chosen: the fewest inputs, neurons, synapses within tolerance="
+                f"{self.tolerance} + {self.noise_tolerance_} standard errors of the best "
+                f"(step {best_step}), then input sets weighed from fresh weights "
+                "(fresh_score; path_choice='one_se')")
 
     def retrain_at(self, X, y, step="chosen"):
         """A new estimator with the structure of a point of the pruning path,
@@ -579,6 +601,7 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
         True
         """
         check_is_fitted(self)
+        self._check_retrain_data(X, y)
         new = clone(self)
         new._path_structure = self._path_masks(step)
         try:
@@ -586,6 +609,17 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
         finally:
             del new._path_structure
         return new
+
+    def _check_retrain_data(self, X, y):
+        """``retrain_at``'s data must have this fit's columns (by name, in order)
+        and, for a classifier, its classes."""
+        validate_data(self, X, reset=False, ensure_all_finite=False)
+        classes = getattr(self, "classes_", None)
+        if classes is not None:
+            given = np.unique(np.asarray(y))
+            if given.shape != classes.shape or not np.all(given == classes):
+                raise ValueError(f"retrain_at: y has the classes {given.tolist()}, the fit "
+                                 f"had {classes.tolist()}; pass the labels of the fit.")
 
     def _path_masks(self, step):
         """The masks of the ``pruning_path_`` entry that ``step`` names."""
@@ -597,7 +631,7 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
         if isinstance(step, str) and step == "chosen":
             entry = [e for e in path if e["chosen"]][-1:] or path[:1]
         elif isinstance(step, str) and step == "best":
-            entry = [max(path, key=lambda e: e["score"])]
+            entry = [max(_last_path(path), key=lambda e: e["score"])]
         elif isinstance(step, numbers.Integral) and not isinstance(step, bool):
             entry = [e for e in path if e["step"] == step]
             if not entry:

@@ -95,16 +95,19 @@ def _load_user_data(path, target, task):
         raise _UserError(f"{path} has no column besides the target {target!r}")
     categorical = [c for c in X.columns if not pd.api.types.is_numeric_dtype(X[c])
                    or pd.api.types.is_bool_dtype(X[c])]
-    # A text column with a different value in every row (names, identifiers) would
-    # become one one-hot column per row: the network memorizes the rows with it.
-    identifiers = [c for c in categorical if len(X) > 1 and X[c].nunique() == len(X)]
+    # A text column with a different value in (nearly) every row (names,
+    # identifiers) would become about one one-hot column per row: the network
+    # memorizes the rows with it. Below 20 rows distinct values say nothing.
+    identifiers = [c for c in categorical
+                   if len(X) >= 20 and X[c].nunique() >= 0.9 * len(X)]
     if identifiers:
         X = X.drop(columns=identifiers)
         categorical = [c for c in categorical if c not in identifiers]
         if X.shape[1] == 0:
             raise _UserError(f"every column of {path} besides the target has a different "
-                             f"value in every row ({', '.join(map(str, identifiers))}): "
-                             "nothing to learn a rule from")
+                             f"value in nearly every row "
+                             f"({', '.join(map(str, identifiers))}): nothing to learn a "
+                             "rule from")
     # Each category's one-hot columns are one input of the network (input_groups),
     # so that pruning and the report speak of the table's own columns.
     groups = {str(c): [str(d) for d in pd.get_dummies(X[[c]], columns=[c]).columns]
@@ -131,7 +134,7 @@ def _load_user_data(path, target, task):
     if dropped:
         notes.append(f"dropped {dropped} of {n_rows} rows with missing values")
     if identifiers:
-        notes.append(f"ignored text columns with a different value in every row "
+        notes.append(f"ignored text columns with a different value in nearly every row "
                      f"(identifiers, not inputs): {', '.join(map(str, identifiers))}")
     if categorical:
         notes.append(f"one-hot encoded categorical columns: {', '.join(categorical)} "

@@ -115,11 +115,11 @@ class PrunedMLPClassifier(ClassifierMixin, _BasePrunedMLP):
         allowance); then the fewest inputs, neurons, synapses among the
         structures within the allowance of the best on the whole path (glmnet's
         ``lambda.1se``), the input sets around it weighed again from fresh
-        weights, and an exchange of inputs tried (user guide, "The pruning path
-        and the choice on it"). Smaller networks at the same recovery on
-        synthetic tasks, but further below linear models on some real tables
-        (benchmarks/RESULTS_quality.md), hence not the default. Every structure
-        of the path is in ``pruning_path_``; :meth:`retrain_at` trains another.
+        weights and an exchange of inputs tried (both with an out-of-sample
+        criterion only; user guide, "The pruning path and the choice on it").
+        Smaller networks at the same recovery on synthetic tasks, but further
+        below linear models on some real tables (RESULTS_quality.md), hence not
+        the default. ``pruning_path_`` keeps every structure of the path.
     validation_fraction : float or None, default=None
         A float: the criterion is scored on a stratified held-out split of that
         size, which the network does not train on. Exclusive with ``cv``.
@@ -260,7 +260,8 @@ class PrunedMLPClassifier(ClassifierMixin, _BasePrunedMLP):
         Every structure the criterion-driven pruning path met, in order: "step"
         (the number of attempted steps when it was reached; 0 = the network
         pruning started from), "score" (its criterion score on the path),
-        "chosen", "n_inputs", "n_neurons", "n_synapses" and "masks" (boolean
+        "chosen", "start" (first of a criterion path; caps add a second),
+        "n_inputs", "n_neurons", "n_synapses" and "masks" (boolean
         arrays shaped like ``coefs_``). Empty without criterion-driven pruning.
         :meth:`retrain_at` trains one of them.
     n_iter_ : int

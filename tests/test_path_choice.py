@@ -120,7 +120,8 @@ def test_report_says_which_row_was_chosen_and_why(fitted):
     for column in ("on_path", "chosen", "se", "fresh_score", "note"):
         assert column in report
     notes = report.loc[report["chosen"], "note"]
-    assert all(note.startswith("chosen: the fewest inputs") for note in notes)
+    rule = "the fewest inputs" if fitted.path_choice == "one_se" else "where the path stopped"
+    assert all(note.startswith(f"chosen: {rule}") for note in notes)
     best = max(fitted.pruning_path_, key=lambda e: e["score"])
     if best["step"] and not report.loc[report["step"] == best["step"], "chosen"].any():
         assert report.loc[report["step"] == best["step"], "note"].str.startswith(
@@ -155,7 +156,7 @@ def test_retrain_at_bad_requests_are_clear_errors(fitted, data):
         fitted.retrain_at(X, y, step="smallest")
     with pytest.raises(ValueError, match="step must be"):
         fitted.retrain_at(X, y, step=True)
-    with pytest.raises(ValueError, match="layer sizes"):
+    with pytest.raises(ValueError, match="5 features"):
         fitted.retrain_at(X[:, :5], y)
     unpruned = PrunedMLPClassifier(prune=(), **FAST).fit(X, y)
     with pytest.raises(ValueError, match="no pruning path"):
@@ -303,3 +304,35 @@ def test_retrain_at_with_input_groups_and_a_regressor():
     for got, expected in zip(again.masks_, reg.pruning_path_[-1]["masks"]):
         assert np.array_equal(got, expected)
     assert again.predict(X).shape == y.shape
+
+
+def test_retrain_at_refuses_other_columns_or_classes(data):
+    import pandas as pd
+    X, y = data
+    frame = pd.DataFrame(X, columns=[f"c{i}" for i in range(X.shape[1])])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf = PrunedMLPClassifier(random_state=0, **FAST).fit(frame, y)
+    with pytest.raises(ValueError, match="feature names"):
+        clf.retrain_at(frame[frame.columns[::-1]], y)
+    with pytest.raises(ValueError, match="classes"):
+        clf.retrain_at(frame, np.where(y == 1, "yes", "no"))
+    again = clf.retrain_at(frame, y)
+    assert again.cv_ is None and again.noise_tolerance_ is None
+
+
+def test_with_caps_only_the_last_choice_is_marked():
+    X, y = make_friedman1(n_samples=150, n_features=6, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        reg = PrunedMLPRegressor(hidden_layer_sizes=(4,), max_synapses=3, random_state=0,
+                                 max_iter=100, retrain_iter=10).fit(X, y)
+    assert sum(e["chosen"] for e in reg.pruning_path_) == 1
+    assert sum(row["chosen"] for row in reg.pruning_history_) <= 1
+    starts = [e["step"] for e in reg.pruning_path_ if e["start"]]
+    assert len(starts) == 2  # a criterion path before and one after the forced steps
+    # "best" is taken on the last criterion path, which meets the caps.
+    best = reg.retrain_at(X, y, step="best")
+    assert best.n_synapses_ <= 3
+    report = reg.pruning_report()
+    assert report["se"].dtype == float and report["fresh_score"].dtype == float

@@ -46,12 +46,15 @@ class Progress(NamedTuple):
 
 class PathRecord(NamedTuple):
     """A structure on a criterion path, as the fit keeps it: after how many steps,
-    its masks, its path score and whether it was chosen."""
+    its masks, its path score, whether it was chosen and whether it starts a
+    criterion path (a fit with neuron or synapse caps runs a second one after
+    the forced steps)."""
 
     n_steps: int
     masks: list
     score: float
     chosen: bool
+    start: bool = False
 
 
 class PathPoint(NamedTuple):
@@ -307,11 +310,14 @@ class PathSearch:
                 steps[point.n_steps - 1] = steps[point.n_steps - 1]._replace(
                     se=se, accepted=point.n_steps <= chosen.n_steps,
                     fresh_score=fresh.get(k, float("nan")))
+        # Only the last choice stands: a later criterion path chooses again.
+        steps = [s._replace(chosen=False) if s.chosen else s for s in steps]
         if chosen.n_steps > points[0].n_steps:
             steps[chosen.n_steps - 1] = steps[chosen.n_steps - 1]._replace(chosen=True)
         records = tuple(PathRecord(p.n_steps, p.state.masks, float(p.contributions.sum()),
-                                   p is chosen) for p in points)
-        progress = Progress(chosen.state, reference, tuple(steps), progress.path + records)
+                                   p is chosen, k == 0) for k, p in enumerate(points))
+        earlier = tuple(r._replace(chosen=False) for r in progress.path)
+        progress = Progress(chosen.state, reference, tuple(steps), earlier + records)
         return progress if exchange is None else self.exchanged(progress, exchange)
 
     def exchanged(self, progress, exchange):

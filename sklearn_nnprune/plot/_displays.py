@@ -215,7 +215,9 @@ class PruningPathDisplay:
             # The path walked on past the chosen structure: drawn, not taken.
             past = hist[hist["on_path"].astype(bool) & ~hist["accepted"].astype(bool)]
             if len(past):
-                tail = pd.concat([accepted.iloc[-1:], past]) if len(accepted) else past
+                chosen = hist[hist["chosen"].astype(bool)]
+                before = chosen if len(chosen) else accepted.iloc[-1:]
+                tail = pd.concat([before.iloc[-1:], past])
                 (self.past_chosen_,) = ax.plot(
                     tail[size].to_numpy(dtype=float), tail["score"].to_numpy(dtype=float),
                     "--", color="C0", lw=1, alpha=0.6, zorder=2,
