@@ -238,7 +238,8 @@ def test_an_exchange_row_replays_to_the_fitted_support():
     history = [
         {"step": 1, "kind": "inputs", "removed": ["c"], "accepted": True},
         {"step": 2, "kind": "inputs", "removed": ["b"], "accepted": False},
-        {"step": 3, "kind": "exchange", "removed": ["b", "+c"], "accepted": True},
+        {"step": 3, "kind": "exchange", "removed": ["b", "+c"], "n_removed": 1,
+         "accepted": True},
     ]
     support = np.array([True, False, True])
     steps, kinds, _ = removal_steps(history, shapes, support, names)
@@ -336,3 +337,17 @@ def test_with_caps_only_the_last_choice_is_marked():
     assert best.n_synapses_ <= 3
     report = reg.pruning_report()
     assert report["se"].dtype == float and report["fresh_score"].dtype == float
+
+
+def test_an_exchange_replays_by_position_whatever_the_names():
+    from sklearn_nnprune._procedure.history import removal_steps
+    names = ["+a", "a", "c"]   # a column named like an incoming one
+    history = [
+        {"step": 1, "kind": "inputs", "removed": ["a"], "n_removed": 1, "accepted": True},
+        {"step": 2, "kind": "exchange", "removed": ["+a", "+a"], "n_removed": 1,
+         "accepted": True},
+    ]
+    support = np.array([False, True, True])
+    steps, kinds, _ = removal_steps(history, [(3, 2), (2, 1)], support, names)
+    assert steps.tolist() == [2, 0, 0]
+    assert kinds.tolist() == ["exchange", None, None]

@@ -85,12 +85,20 @@ def _number(value):
     return None if np.isnan(value) else float(value)
 
 
+def _n_removed(step):
+    """How many elements a step removed: for an exchange, the outgoing columns
+    (listed first; the incoming ones follow as "+name")."""
+    if step.kind == "exchange":
+        return sum(not isinstance(k, tuple) for k in step.keys)
+    return len(step.keys)
+
+
 def history_rows(steps, names, n_weight_layers):
     """``pruning_history_``: one dict per :class:`Step`, the elements named."""
     return [{"step": number, "kind": step.kind,
              "removed": [element_name(step.kind, k, names, n_weight_layers)
                          for k in step.keys],
-             "n_removed": len(step.keys), "accepted": step.accepted,
+             "n_removed": _n_removed(step), "accepted": step.accepted,
              "forced": step.forced, "score": step.score, "n_inputs": step.n_inputs,
              "n_neurons": step.n_neurons, "n_synapses": step.n_synapses,
              "on_path": step.on_path, "chosen": step.chosen, "se": _number(step.se),
@@ -151,8 +159,11 @@ def _replay(history, shapes, names):
         if not entry["accepted"]:
             continue
         if entry["kind"] == "exchange":
-            coming = [input_index[n[1:]] for n in entry["removed"] if n.startswith("+")]
-            going = [input_index[n] for n in entry["removed"] if not n.startswith("+")]
+            # By position, so that a column whose own name starts with "+" is read
+            # right: the first n_removed go out, the others ("+name") come in.
+            n_out = entry.get("n_removed", len(entry["removed"]) // 2)
+            going = [input_index[n] for n in entry["removed"][:n_out]]
+            coming = [input_index[n[1:]] for n in entry["removed"][n_out:]]
             masks[:] = exchange_masks(masks, going, coming)
             steps[going], kinds[going] = entry["step"], "exchange"
             steps[coming], kinds[coming], position[coming] = 0, None, 0
