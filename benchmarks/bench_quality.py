@@ -513,7 +513,9 @@ def main():
                   markdown(kept_table(part, methods, panel == "synthetic")), ""]
         lines += [f"## {title}: mean fit time of one fold (s)", "",
                   markdown(time_table(part, methods), floats=2), ""]
-        c = comp[comp["panel"] == panel].drop(columns="panel")
+        # Without mlp or l1 in the run there is nothing to compare with.
+        c = (comp[comp["panel"] == panel].drop(columns="panel") if "panel" in comp
+             else comp)
         if not c.empty:
             lines += [f"## {title}: nnprune against the better of mlp and l1", "",
                       "diff = mean over folds of (nnprune - best); z = diff / SE of the "
