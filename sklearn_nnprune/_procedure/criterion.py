@@ -37,9 +37,14 @@ def paired_drop_within_noise(diff, tolerance, noise_tolerance):
     of that sum, ``sqrt(n) * std(diff)``. Shared by the pruning criterion and the
     committee's check of its members.
     """
+    return diff.sum() <= tolerance + noise_tolerance * paired_se(diff) + 1e-12
+
+
+def paired_se(diff):
+    """The standard error of ``diff.sum()`` from the per-sample differences:
+    ``sqrt(n) * std(diff)`` (0 for fewer than two samples)."""
     n = diff.shape[0]
-    se = np.sqrt(n) * diff.std(ddof=1) if n > 1 else 0.0
-    return diff.sum() <= tolerance + noise_tolerance * se + 1e-12
+    return float(np.sqrt(n) * diff.std(ddof=1)) if n > 1 else 0.0
 
 
 class ClassificationScore(NamedTuple):
@@ -146,8 +151,7 @@ class Criterion:
         without). Small steps blocked by a vanishing standard error no longer
         end the path: it walks on past them (:mod:`.decision`).
         """
-        n = diff.shape[0]
-        return float(np.sqrt(n) * diff.std(ddof=1)) if n > 1 else 0.0
+        return paired_se(diff)
 
     def holds(self, contributions, reference, margin=1.0):
         """Whether a candidate with ``contributions`` is within ``tolerance`` plus

@@ -66,15 +66,15 @@ def entry_gradients(search, state):
 def exchanged_state(search, state, out_columns, in_columns):
     """``state`` with the columns ``out_columns`` removed (folded into the biases
     at their reference value) and ``in_columns`` connected, from zero weights, to
-    the first-layer neurons the outgoing ones reached; retrained briefly."""
-    settings = search.settings
+    the first-layer neurons the outgoing ones reached (:func:`exchange_masks`);
+    retrained briefly."""
     networks = []
     for net in state.nets:
-        coefs, intercepts, masks = remove_inputs(net.coefs, net.intercepts, net.masks,
-                                                 list(out_columns), settings.input_reference)
-        reached = net.masks[0][list(out_columns)].any(axis=0)
-        masks[0][np.ix_(list(in_columns), np.flatnonzero(reached))] = True
-        networks.append((coefs, intercepts, masks))
+        coefs, intercepts, _ = remove_inputs(net.coefs, net.intercepts, net.masks,
+                                             list(out_columns),
+                                             search.settings.input_reference)
+        networks.append((coefs, intercepts, exchange_masks(net.masks, out_columns,
+                                                           in_columns)))
     return search.retrain(networks)
 
 

@@ -283,15 +283,12 @@ class PathSearch:
         chosen step is marked and the path's structures are recorded.
         """
         criterion = self.criterion
-        best = max(range(len(points)), key=lambda k: points[k].contributions.sum())
-        ses = [criterion.noise(points[best].contributions - p.contributions)
-               for p in points]
         index, fresh, reference = len(points) - 1, {}, progress.reference
         exchange = None
         if one_se:
             path = one_se_choice(criterion, [p.contributions for p in points],
                                  [self.size_of(p.state.masks) for p in points])
-            index, reference = path.index, points[path.best].contributions
+            index, reference, ses = path.index, points[path.best].contributions, path.ses
             if criterion.out_of_sample and len(points) > 1:
                 seed = int(self.rng.randint(np.iinfo(np.int32).max))
                 decision = decide_fresh(self, points, index, seed)
@@ -303,6 +300,10 @@ class PathSearch:
                      f"{self.size_of(points[index].state.masks)}; the best score "
                      f"{points[path.best].contributions.sum():.4f} at step "
                      f"{points[path.best].n_steps}")
+        else:
+            best = max(range(len(points)), key=lambda k: points[k].contributions.sum())
+            ses = [criterion.noise(points[best].contributions - p.contributions)
+                   for p in points]
         chosen = points[index]
         steps = list(progress.steps)
         for k, (point, se) in enumerate(zip(points, ses)):
