@@ -7,6 +7,7 @@ and assigns the fitted state at the end, all at once.
 """
 
 import contextlib
+import dataclasses
 import numbers
 import time
 import warnings
@@ -24,10 +25,11 @@ from ._network import count_structure, predict_output
 from ._procedure import (PRUNABLE_KINDS, PruningSettings, Trainer, history_rows,
                          input_names, make_criterion, prune_network)
 from ._procedure import training
+from ._procedure.large import RowData, SubsampledCriterion, restrict_inputs
 from ._procedure.ranking import hidden_means, indicators
 from ._procedure.transparency import level_spec, unit_factors
 from ._pruning import resolve_count
-from ._scaling import mean_and_scale
+from ._scaling import mean_and_scale, mean_and_scale_by_columns
 from ._transparent import _TransparentMixin
 
 _count_or_fraction = [Interval(Integral, 1, None, closed="left"),
@@ -54,21 +56,42 @@ def simplifies(params):
 # training accuracy on 3 of 6 seeds, the training set with no allowance 4 keys at
 # 100% on all 6 (with the allowance of 1 standard error: 2 keys on all 6).
 SMALL_DATA_ROWS = 100
+# From this many rows cv="auto" takes the large-data path (_procedure.large): one
+# held-out split, decisions on a training subsample that grows when in doubt, the
+# final weights on all the rows. Below it, 3 cross-fitted networks on all the rows
+# are affordable (20,000 rows x 50 inputs: 17 s, 3x one MLPClassifier fit) and use
+# every row for the criterion; from here their cost grows with the rows while the
+# held-out split's standard error no longer limits the decisions (benchmarks/
+# RESULTS_scale.md measures both paths at 20,000, 50,000 and 100,000 rows).
+LARGE_DATA_ROWS = 50_000
+# What fit validates X to: float32 stays float32 (the large-data path computes in
+# it), anything else becomes float64.
+FIT_DTYPES = (np.float64, np.float32)
+
+
+def large_data(params, n_samples):
+    """Whether a fit with the estimator parameters ``params`` on ``n_samples``
+    rows takes the large-data path: ``cv="auto"``, at least ``LARGE_DATA_ROWS``
+    rows, and something to simplify (an explicit ``cv`` keeps its meaning)."""
+    return (isinstance(params["cv"], str) and n_samples >= LARGE_DATA_ROWS
+            and simplifies(params))
 
 
 def resolve_criterion(params, n_samples):
     """``(cv, noise_tolerance)`` that the estimator parameters ``params`` stand for
     on ``n_samples`` rows: ``cv="auto"`` is 3 folds, or None (the training set)
-    below ``SMALL_DATA_ROWS`` rows or with a ``validation_fraction``;
+    below ``SMALL_DATA_ROWS`` rows or with a ``validation_fraction``, or None (one
+    held-out split) on the large-data path (:func:`large_data`);
     ``noise_tolerance="auto"`` is 0 when the criterion is the training set (the
     network must still solve it, and the paired standard error would count its
     errors as noise) and 1 otherwise."""
     cv, validation = params["cv"], params["validation_fraction"]
+    large = large_data(params, n_samples)
     if isinstance(cv, str):
-        cv = None if validation is not None or n_samples < SMALL_DATA_ROWS else 3
+        cv = None if validation is not None or n_samples < SMALL_DATA_ROWS or large else 3
     noise = params["noise_tolerance"]
     if isinstance(noise, str):
-        noise = 0.0 if cv is None and validation is None else 1.0
+        noise = 0.0 if cv is None and validation is None and not large else 1.0
     return cv, noise
 
 
@@ -92,7 +115,7 @@ def resolve_scoring(params, classifier, n_samples):
     transparent = params["weight_levels"] is not None or params["binarize_neurons"]
     on_training_data = not simplifies(params) or (
         resolve_criterion(params, n_samples)[0] is None
-        and params["validation_fraction"] is None)
+        and params["validation_fraction"] is None and not large_data(params, n_samples))
     return "accuracy" if on_training_data or transparent else "neg_log_loss"
 
 
@@ -316,6 +339,11 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
                                  f"smallest count is {smallest}. {advice}.")
         if self.validation_fraction is not None:
             self._check_validation_split(n_samples, y, classifier)
+        elif classifier and self._large_data(n_samples) and np.bincount(y).min() < 2:
+            raise ValueError(f"On {n_samples} rows cv='auto' scores the criterion on a "
+                             "stratified held-out split, which needs at least 2 samples "
+                             "of every class; the smallest class has 1. Remove that "
+                             "class, or set cv=3.")
 
     def _check_validation_split(self, n_samples, y, classifier):
         """The held-out split of ``validation_fraction`` must be possible: both
@@ -343,6 +371,10 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
         return resolve_scoring(self.get_params(deep=False), self._is_classifier_task(),
                                n_samples)
 
+    def _large_data(self, n_samples):
+        return (large_data(self.get_params(deep=False), n_samples)
+                and getattr(self, "_path_structure", None) is None)
+
     def _resolved_criterion(self, n_samples):
         """``(cv, noise_tolerance)`` of a fit on ``n_samples`` rows."""
         return resolve_criterion(self.get_params(deep=False), n_samples)
@@ -359,6 +391,9 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
                          n_features if groups is None else len(groups[0]))
         self._check_criterion(n_samples, y, classifier)
         self._check_transparency(hidden)
+        if not self._large_data(n_samples):
+            # float32 is the compute dtype on the large-data path only (issue 18).
+            X = X.astype(np.float64, copy=False)
         layer_sizes = (n_features,) + hidden + (Y.shape[1],)
         n_weights = sum(a * b for a, b in zip(layer_sizes[:-1], layer_sizes[1:]))
         # Below this much work every product of the fit (training, criterion,
@@ -370,8 +405,13 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
     def _fit_network(self, X, y, Y, layer_sizes, kinds, groups, output_activation, score,
                      y_mean, y_scale):
         rng = check_random_state(self.random_state)
-        x_mean, x_scale = mean_and_scale(X)
-        Xs = (X - x_mean) / x_scale
+        large = self._large_data(X.shape[0])
+        if large:  # no standardized copy of the whole input (_procedure.large)
+            x_mean, x_scale = mean_and_scale_by_columns(X)
+            Xs = RowData(X, x_mean, x_scale)
+        else:
+            x_mean, x_scale = mean_and_scale(X)
+            Xs = (X - x_mean) / x_scale
         # retrain_at: a structure of an earlier fit's path, trained, not pruned.
         structure = getattr(self, "_path_structure", None)
         simplify = self._simplifies() and structure is None
@@ -403,12 +443,15 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
                           self.learning_rate_init, self.n_iter_no_change)
         # Without simplification there is nothing to score: one network, all the data.
         cv, noise_tolerance = self._resolved_criterion(X.shape[0])
-        criterion = make_criterion(
-            Xs, Y, y, cv=cv if simplify else None,
-            validation_fraction=self.validation_fraction if simplify else None,
-            classifier=self._is_classifier_task(), rng=rng, score=score,
-            tolerance=self.tolerance, noise_tolerance=noise_tolerance,
-            activation=self.activation, output_activation=output_activation)
+        kw = dict(classifier=self._is_classifier_task(), rng=rng, score=score,
+                  tolerance=self.tolerance, noise_tolerance=noise_tolerance,
+                  activation=self.activation, output_activation=output_activation)
+        if large:
+            criterion = SubsampledCriterion.split(Xs, Y, y, self.validation_fraction, **kw)
+        else:
+            criterion = make_criterion(
+                Xs, Y, y, cv=cv if simplify else None,
+                validation_fraction=self.validation_fraction if simplify else None, **kw)
         result = prune_network(Xs, Y, layer_sizes, settings=settings, criterion=criterion,
                                trainer=trainer, rng=rng, log=self._progress_log())
         self._warn_convergence(result.converged)
@@ -431,8 +474,10 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
                             count_structure(record.masks))),
                  masks=[M.copy() for M in record.masks])
             for record in result.path]
-        fitted.update(self._network_attributes(result.network, Xs, Y, settings, x_mean,
-                                               x_scale, y_mean, y_scale))
+        fitted["data_path_"] = self._data_path(X.shape[0], cv, result)
+        fitted.update(self._network_attributes(
+            result.network, Xs if result.columns is None else result.final_X, Y, settings,
+            x_mean, x_scale, y_mean, y_scale, result.columns))
         fitted.update(self._group_attributes(groups, fitted["feature_importances_"],
                                              X.shape[1]))
         fitted.update(self._transparent_attributes(result.network, X, fitted["masks_"],
@@ -445,18 +490,37 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
                           f"max_iter={self.max_iter} iterations before the loss of the "
                           "returned network converged; raise max_iter.", ConvergenceWarning)
 
-    def _network_attributes(self, net, Xs, Y, settings, x_mean, x_scale, y_mean, y_scale):
-        """Fitted attributes of the returned network ``net`` (standardized units)."""
+    def _data_path(self, n_samples, cv, result):
+        """``data_path_``: the path a fit took and why."""
+        if result.note:
+            return (f"large data: cv='auto' on {n_samples} rows (>= {LARGE_DATA_ROWS}); "
+                    f"the criterion on {result.note}; the final weights on all the rows")
+        why = (f"cv={self.cv!r} given" if not isinstance(self.cv, str) else
+               f"{n_samples} rows (< {LARGE_DATA_ROWS})" if self._simplifies() else
+               "nothing to simplify")
+        return f"standard: {why}; cv={cv}, validation_fraction={self.validation_fraction}"
+
+    def _network_attributes(self, net, Xs, Y, settings, x_mean, x_scale, y_mean, y_scale,
+                            columns=None):
+        """Fitted attributes of the returned network ``net`` (standardized units);
+        ``Xs`` holds all the input columns, or only ``columns`` (the kept inputs on
+        the large-data path)."""
         masks = [M.copy() for M in net.masks]
         support = masks[0].any(axis=1)
         attrs = dict(_state=net, masks_=masks, support_=support)
         attrs["n_inputs_"], attrs["n_neurons_"], attrs["n_synapses_"] = count_structure(masks)
+        small = net if columns is None else restrict_inputs(net, columns)
         # The training means, whatever the pruning reference, for
         # sensitivity_indicators(reference="mean"); of the smooth network, as the
         # indicators are.
-        attrs["_neuron_means"] = hidden_means(net, Xs, settings.activation,
+        attrs["_neuron_means"] = hidden_means(small, Xs, settings.activation,
                                               settings.output_activation, None)
-        ind = np.where(support, indicators("inputs", net, Xs, Y, settings), 0.0)
+        if columns is None:
+            ind = np.where(support, indicators("inputs", net, Xs, Y, settings), 0.0)
+        else:
+            ind = np.zeros(support.shape[0])
+            ind[columns] = indicators("inputs", small, Xs, Y, dataclasses.replace(
+                settings, input_reference=settings.input_reference[columns]))
         total = ind.sum()
         attrs["feature_importances_"] = (ind / total if total > 0 and np.isfinite(total)
                                          else support / support.sum())

@@ -13,7 +13,7 @@ from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._base import _BasePrunedMLP, previous_state_on_failure
+from ._base import FIT_DTYPES, _BasePrunedMLP, previous_state_on_failure
 from ._network import class_probabilities, decode_output
 from ._procedure import ClassificationScore, RegressionScore
 from ._scaling import mean_and_scale
@@ -337,7 +337,7 @@ class PrunedMLPClassifier(ClassifierMixin, _BasePrunedMLP):
         with previous_state_on_failure(self):
             # C order: a DataFrame's column-major values would round the products
             # differently, and the pruning path follows the last bits.
-            X, y = validate_data(self, X, y, dtype=np.float64, order="C",
+            X, y = validate_data(self, X, y, dtype=FIT_DTYPES, order="C",
                                  ensure_min_samples=2)
             check_classification_targets(y)
             target_type = type_of_target(y)
@@ -572,7 +572,7 @@ class PrunedMLPRegressor(RegressorMixin, _BasePrunedMLP):
         """
         with previous_state_on_failure(self):
             # C order, as the classifier: same data, same path, whatever the container.
-            X, y = validate_data(self, X, y, dtype=np.float64, order="C", multi_output=True,
+            X, y = validate_data(self, X, y, dtype=FIT_DTYPES, order="C", multi_output=True,
                                  y_numeric=False, ensure_min_samples=2)
             y = numeric_target(y, type(self).__name__)
             Y = y.reshape(-1, 1) if y.ndim == 1 else y

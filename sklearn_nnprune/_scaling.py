@@ -20,3 +20,12 @@ def mean_and_scale(A):
     constant = scale <= 10 * np.finfo(np.float64).eps * (size / unit)
     scale[constant] = 1.0
     return mean * unit, scale * unit
+
+
+def mean_and_scale_by_columns(A, block=8):
+    """:func:`mean_and_scale` of ``A`` computed a few columns at a time, so that
+    its temporaries are a few columns of ``A``, not copies of all of it; in
+    float64 whatever the dtype of ``A``."""
+    parts = [mean_and_scale(A[:, j:j + block].astype(np.float64))
+             for j in range(0, A.shape[1], block)]
+    return (np.concatenate([m for m, _ in parts]), np.concatenate([s for _, s in parts]))

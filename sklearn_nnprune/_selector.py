@@ -7,6 +7,7 @@ from sklearn.base import BaseEstimator, MetaEstimatorMixin, _fit_context, clone
 from sklearn.feature_selection import SelectorMixin
 from sklearn.utils import check_random_state, get_tags
 from sklearn.utils._param_validation import HasMethods, Interval, RealNotInt
+from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._dependence import DEPENDENT_RTOL, independent_columns
@@ -75,6 +76,12 @@ class NetworkInputSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
         the same rule; see Notes). With one network this happens after the network met
         ``max_inputs``, so a dropped input leaves its place under the cap empty;
         with a committee, before the cap is applied to the majority.
+    n_jobs : int or None, default=None
+        Networks fitted in parallel, through joblib (None: 1 unless in a
+        :func:`joblib.parallel_backend` context, -1: all processors). With
+        ``with joblib.parallel_backend("dask"):`` they run on a Dask cluster.
+        The seeds are drawn before, so the selection is the same for any
+        ``n_jobs`` and backend.
     random_state : int, RandomState instance or None, default=None
         Seed of the network (``n_networks=1``) or source of the networks' seeds.
         None with ``n_networks=1``: the network's own ``random_state`` is kept.
@@ -179,16 +186,18 @@ class NetworkInputSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
         "tolerance": [Interval(Real, 0, None, closed="left"), None],
         "n_networks": [Interval(Integral, 1, None, closed="left")],
         "drop_dependent": ["boolean"],
+        "n_jobs": [Integral, None],
         "random_state": ["random_state"],
     }
 
     def __init__(self, estimator=None, *, max_inputs=None, tolerance=None, n_networks=1,
-                 drop_dependent=True, random_state=None):
+                 drop_dependent=True, n_jobs=None, random_state=None):
         self.estimator = estimator
         self.max_inputs = max_inputs
         self.tolerance = tolerance
         self.n_networks = n_networks
         self.drop_dependent = drop_dependent
+        self.n_jobs = n_jobs
         self.random_state = random_state
 
     def _make_network(self, y):
@@ -240,19 +249,11 @@ class NetworkInputSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
         else:
             rng = check_random_state(self.random_state)
             seeds = rng.randint(np.iinfo(np.int32).max, size=self.n_networks).tolist()
-        networks = []
-        for seed in seeds:
-            net = clone(base)
-            if seed is not None and "random_state" in net.get_params(deep=False):
-                net.set_params(random_state=seed)
-            # The unvalidated X goes to the network so that it sees the column
-            # names and reports removed inputs by name.
-            net.fit(X, y)
-            if not hasattr(net, "support_"):
-                raise TypeError(f"estimator {type(net).__name__} has no support_ after fit; "
-                                "NetworkInputSelector needs a pruned network such as "
-                                "PrunedMLPClassifier or PrunedMLPRegressor.")
-            networks.append(net)
+        # The unvalidated X goes to the networks so that they see the column names
+        # and report removed inputs by name. Each network's seed is drawn above,
+        # so the result does not depend on n_jobs or on joblib's backend.
+        networks = Parallel(n_jobs=self.n_jobs)(
+            delayed(_fit_network)(base, seed, X, y) for seed in seeds)
 
         supports = np.array([np.asarray(net.support_, dtype=bool) for net in networks])
         if supports.shape[1] != n_features:
@@ -341,3 +342,16 @@ class NetworkInputSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
         if self.estimator is not None:
             tags.input_tags.allow_nan = get_tags(self.estimator).input_tags.allow_nan
         return tags
+
+
+def _fit_network(base, seed, X, y):
+    """A clone of ``base`` with ``seed`` (None: its own random_state), fitted."""
+    net = clone(base)
+    if seed is not None and "random_state" in net.get_params(deep=False):
+        net.set_params(random_state=seed)
+    net.fit(X, y)
+    if not hasattr(net, "support_"):
+        raise TypeError(f"estimator {type(net).__name__} has no support_ after fit; "
+                        "NetworkInputSelector needs a pruned network such as "
+                        "PrunedMLPClassifier or PrunedMLPRegressor.")
+    return net

@@ -5,13 +5,16 @@ transparency phases of section 6) on standardized data; the estimators call it
 once per fit and turn its :class:`PruningResult` into fitted attributes.
 """
 
+import time
 from typing import NamedTuple, Optional
 
 import numpy as np
 
 from .._dependence import DEPENDENT_RTOL, independent_columns, relation_coefficients
 from .history import Step
-from .search import PathSearch, Progress
+from .large import RowData, expand_inputs, restrict_inputs
+from .pace import Pace
+from .search import SINGLE_TRIES, PathSearch, Progress
 from .state import (Network, State, fold_negligible_neurons, merge_duplicates,
                     transfer_inputs)
 from .transparency import binarize, quantize
@@ -42,7 +45,10 @@ class PruningResult(NamedTuple):
     criterion are retrained after every step, so their first training need not; ``level_scales`` the
     per-unit level scales of the returned network (None without levels);
     ``path`` the :class:`.search.PathRecord` of every structure the criterion
-    paths met.
+    paths met; ``columns`` and ``final_X``, on the large-data path, the kept
+    input columns and the standardized data of all the rows on them alone
+    (None otherwise: the data are the ``X`` that was passed), and ``note``
+    the large-data criterion's rows (:meth:`.large.SubsampledCriterion.describe`).
     """
 
     network: Network
@@ -53,6 +59,9 @@ class PruningResult(NamedTuple):
     converged: bool
     level_scales: Optional[list]
     path: tuple = ()
+    columns: Optional[np.ndarray] = None
+    final_X: Optional[np.ndarray] = None
+    note: str = ""
 
 
 def _first_training(settings, criterion, trainer, rng, layer_sizes):
@@ -97,8 +106,11 @@ def prune_network(X, Y, layer_sizes, *, settings, criterion, trainer, rng, log):
 
     Parameters
     ----------
-    X, Y : ndarray
-        All the training data; the criterion holds its folds of it.
+    X : ndarray or RowData
+        All the training inputs, standardized; on the large-data path a
+        :class:`.large.RowData` that standardizes the columns it is asked for.
+    Y : ndarray
+        All the coded targets; the criterion holds its folds of the data.
     layer_sizes : tuple of int
         Inputs, hidden layers and outputs of the full network.
     settings : PruningSettings
@@ -112,24 +124,32 @@ def prune_network(X, Y, layer_sizes, *, settings, criterion, trainer, rng, log):
     -------
     result : PruningResult
     """
+    started = time.perf_counter()
     state, training, converged = _first_training(settings, criterion, trainer, rng,
                                                  layer_sizes)
     baseline = criterion.contributions(state)
     log(f"trained {layer_sizes} in {training['n_iter']} iterations; "
         f"criterion score {float(baseline.sum()):.4f}")
-    search = PathSearch(settings, criterion, trainer, rng, log)
+    search = PathSearch(settings, criterion, trainer, rng, log,
+                        _pace(settings, criterion, X, time.perf_counter() - started,
+                              state))
     progress = search.prune(Progress(state, baseline, ()))
     if settings.simplify and "inputs" in settings.kinds:
-        progress = without_dependent_inputs(search, progress, X)
+        # On large data, exact dependence on the (at least 10,000) training rows.
+        progress = without_dependent_inputs(
+            search, progress,
+            search.criterion.folds[0].X if isinstance(X, RowData) else X)
     level_scales = None
     # Logically transparent network (METHOD.md 6.5-6.6): levels, then thresholds.
     if settings.levels is not None:
         progress, level_scales = quantize(search, progress)
     if settings.binarize_neurons:
         progress = binarize(search, progress)
+    criterion = search.criterion  # grown on large data
     score = float(criterion.contributions(progress.state).sum())
-
-    final = progress.state.nets[0]
+    final, X, columns = _final_data(progress.state.nets[0], X, Y)
+    if columns is not None:
+        Y = Y.astype(X.dtype, copy=False)
     if settings.simplify and criterion.out_of_sample:
         # The structure was chosen out of sample; the weights use all the data.
         coefs, intercepts, training = trainer.train(X, Y, final.coefs, final.intercepts,
@@ -147,8 +167,34 @@ def prune_network(X, Y, layer_sizes, *, settings, criterion, trainer, rng, log):
             final, keys = simplified(final, X, settings.activation,
                                      settings.output_activation)
             if keys:
-                steps = steps + (Step.of(kind, keys, True, False, score, final.masks),)
+                masks = (final.masks if columns is None else
+                         expand_inputs(final, columns, layer_sizes[0]).masks)
+                steps = steps + (Step.of(kind, keys, True, False, score, masks),)
                 log(steps[-1].describe(len(steps)))
+    if columns is not None:
+        final = expand_inputs(final, columns, layer_sizes[0])
     return PruningResult(final, steps, float(baseline.sum()), score,
                          TrainingRecord.of(training), converged, level_scales,
-                         progress.path)
+                         progress.path, columns, X if columns is not None else None,
+                         criterion.describe() if columns is not None else "")
+
+
+def _pace(settings, criterion, X, first_seconds, state):
+    """The :class:`.pace.Pace` of a run whose first training took
+    ``first_seconds``: the final training costs about that, per row of all the
+    data over the rows the first training saw."""
+    fold_rows = sum(fold.X.shape[0] for fold in criterion.folds)
+    all_rows = X.X.shape[0] if isinstance(X, RowData) else X.shape[0]
+    final = first_seconds * all_rows / fold_rows if criterion.out_of_sample else 0.0
+    n_weights = int(sum(M.sum() for M in state.masks))
+    return Pace(SINGLE_TRIES * max(len(settings.kinds), 1), final, n_weights)
+
+
+def _final_data(net, X, Y):
+    """``(net, X, columns)`` for the final training: as given, or on the
+    large-data path the network and the standardized rows on the kept input
+    columns alone (``columns``; None otherwise)."""
+    if not isinstance(X, RowData):
+        return net, X, None
+    columns = np.flatnonzero(net.masks[0].any(axis=1))
+    return restrict_inputs(net, columns), X.columns(columns), columns

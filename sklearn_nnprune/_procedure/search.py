@@ -121,19 +121,23 @@ class PathSearch:
         ``log(message)`` for progress lines.
     """
 
-    def __init__(self, settings, criterion, trainer, rng, log):
+    def __init__(self, settings, criterion, trainer, rng, log, pace=None):
         self.settings = settings
         self.criterion = criterion
         self.trainer = trainer
         self.rng = rng
         self.log = log
+        self.pace = pace
 
     # ------------------------------------------------------------- helpers
     def record(self, progress, step, state=None, reference=None):
         """``progress`` with ``step`` appended (and logged), and the state and
         reference replaced where given."""
         steps = progress.steps + (step,)
-        self.log(step.describe(len(steps)))
+        line = step.describe(len(steps))
+        if self.pace is not None:
+            line += f"; {self.pace.step(step.accepted, step.n_synapses)}"
+        self.log(line)
         return Progress(progress.state if state is None else state,
                         progress.reference if reference is None else reference, steps,
                         progress.path)
@@ -162,12 +166,12 @@ class PathSearch:
 
     def removal(self, kind):
         """The move that removes elements of ``kind``."""
-        folds = self.criterion.folds
-
         groups = self.settings.input_groups if kind == "inputs" else None
 
         def rank(state):
-            keys, references = rank_removals(kind, state, folds, self.settings)
+            # The criterion's folds at ranking time: on large data they grow.
+            keys, references = rank_removals(kind, state, self.criterion.folds,
+                                             self.settings)
             return protect(kind, keys, state.masks, groups), references
 
         def keys_of(batch):
@@ -236,6 +240,15 @@ class PathSearch:
             if new is not None:
                 contributions = self.criterion.contributions(new)
                 score = contributions.sum()
+                grown = None if forced else self.grown_in_doubt(progress, contributions,
+                                                                margin)
+                if grown is not None:
+                    # Decided again on more rows, from the retrained network.
+                    progress = grown
+                    for other in tracks:
+                        other.keys = None
+                    turns.appendleft(track)
+                    continue
                 accepted = forced or self.criterion.holds(contributions, progress.reference,
                                                           margin)
             step = Step.of(track.move.kind, track.move.keys_of(batch), accepted, forced, score,
@@ -252,6 +265,24 @@ class PathSearch:
             i = tracks.index(track)
             turns = deque(tracks[i + 1:] + tracks[:i + 1])
         return progress, points
+
+    def grown_in_doubt(self, progress, contributions, margin):
+        """On large data (:mod:`.large`), when the decision on ``contributions`` is
+        within noise and the training subsample can grow: ``progress`` with the
+        search's criterion on twice the rows and the network retrained on them
+        (the held-out rows, and so the reference, stay). Else None."""
+        in_doubt = getattr(self.criterion, "in_doubt", None)
+        if in_doubt is None or not in_doubt(contributions, progress.reference, margin):
+            return None
+        grown = self.criterion.grown()
+        if grown is None:
+            return None
+        self.criterion = grown
+        net = progress.state.nets[0]
+        state = self.retrain([(net.coefs, net.intercepts, net.masks)], net.frozen,
+                             net.steps, [net.level_scales])
+        self.log(f"a decision within noise: the networks now train on {grown.n_fit} rows")
+        return Progress(state, progress.reference, progress.steps, progress.path)
 
     def criterion_steps(self, progress):
         """Criterion-driven removal of the settings' kinds, in turns; then the

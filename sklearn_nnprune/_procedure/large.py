@@ -1,0 +1,159 @@
+"""The large-data path (issue 18): what a step decision needs, not every row.
+
+On many rows the indicators (sums over samples) and the criterion (an average)
+are estimated well from part of them. The path that the estimators take from
+``LARGE_DATA_ROWS`` rows on (``_base.resolve_criterion``) therefore
+
+- scores the criterion on one held-out split (:class:`SubsampledCriterion`), of
+  ``n // 5`` rows up to ``MAX_HELD_OUT_ROWS``, always whole, so that every step is
+  judged on the same rows;
+- trains the networks that are pruned, ranks candidates and retrains after a
+  removal on a subsample of the other rows, ``START_FIT_ROWS`` at first, doubled
+  (up to ``MAX_FIT_ROWS``) each time a step's decision is within noise: its
+  summed drop within one standard error of the acceptance threshold, where more
+  training rows may move it (:meth:`SubsampledCriterion.in_doubt`);
+- trains the chosen structure's final weights on all the rows, on the kept input
+  columns only (:class:`RowData`), so that no standardized copy of the whole
+  input exists.
+
+Sample weights, when they come, are a weighting of the rows that the subsample
+and the held-out split hold: nothing here depends on the rows being unweighted.
+"""
+
+from typing import NamedTuple
+
+import numpy as np
+from sklearn.model_selection import train_test_split
+
+from .criterion import Criterion, Fold, paired_se
+from .state import Network
+
+# The held-out split: a fifth of the rows, at most this many. Its standard error
+# of a step's log-loss change is then below 1e-3 for the steps that matter.
+MAX_HELD_OUT_ROWS = 50_000
+# Training rows of the pruned networks: this many to begin with (the 3-fold path
+# trains each network on two thirds of fewer rows below LARGE_DATA_ROWS), doubled
+# when a decision is in doubt, up to MAX_FIT_ROWS.
+START_FIT_ROWS = 10_000
+MAX_FIT_ROWS = 40_000
+# Rows standardized at once when the columns of all the rows are built.
+_CHUNK_ROWS = 65_536
+
+
+class RowData(NamedTuple):
+    """All the rows of the raw input ``X`` with the column ``mean`` and ``scale``
+    of its standardization; standardized rows or columns are made on demand, in
+    the dtype of ``X`` (the compute dtype)."""
+
+    X: np.ndarray
+    mean: np.ndarray
+    scale: np.ndarray
+
+    @property
+    def dtype(self):
+        return self.X.dtype
+
+    def rows(self, index):
+        """Standardized ``X[index]``, every column."""
+        return self._standardized(self.X[index], slice(None))
+
+    def columns(self, columns):
+        """Standardized ``X[:, columns]``, every row, built in row chunks."""
+        out = np.empty((self.X.shape[0], len(columns)), dtype=self.dtype)
+        for start in range(0, self.X.shape[0], _CHUNK_ROWS):
+            block = self.X[start:start + _CHUNK_ROWS][:, columns]
+            out[start:start + block.shape[0]] = self._standardized(block, columns)
+        return out
+
+    def _standardized(self, block, columns):
+        block = block - self.mean[columns].astype(self.dtype)
+        block /= self.scale[columns].astype(self.dtype)
+        return block
+
+
+class SubsampledCriterion(Criterion):
+    """One network, trained on a growing subsample of the training rows and scored
+    on the whole held-out split (the criterion of the large-data path).
+
+    Parameters
+    ----------
+    data : RowData
+        All the rows.
+    Y, y : ndarray
+        Coded targets and the targets the score compares to, for all the rows.
+    pool : ndarray of int
+        The training rows, in random order; the subsample is its first ``n_fit``.
+    n_fit : int
+    validation : tuple
+        ``(X_val, y_val)`` of the held-out split, standardized.
+    **kw
+        As for :class:`.criterion.Criterion`.
+    """
+
+    def __init__(self, data, Y, y, pool, n_fit, validation, **kw):
+        self.data, self.Y, self.y, self.pool, self.n_fit = data, Y, y, pool, n_fit
+        self.validation = validation
+        rows = pool[:n_fit]
+        fold = Fold(data.rows(rows), Y[rows].astype(data.dtype, copy=False), y[rows],
+                    *validation)
+        super().__init__([fold], **kw)
+        self._kw = kw
+
+    @classmethod
+    def split(cls, data, Y, y, validation_fraction, classifier, rng, **kw):
+        """The held-out split (stratified for classifiers) and the first subsample."""
+        n = data.X.shape[0]
+        n_val = (min(n // 5, MAX_HELD_OUT_ROWS) if validation_fraction is None
+                 else int(round(validation_fraction * n)))
+        fit, val = train_test_split(np.arange(n), test_size=n_val, random_state=rng,
+                                    stratify=y if classifier else None)
+        # train_test_split returns the rows shuffled: any prefix is a random sample.
+        return cls(data, Y, y, fit, min(START_FIT_ROWS, fit.size),
+                   (data.rows(val), y[val]), **kw)
+
+    def grown(self):
+        """The criterion on twice the training rows (up to ``MAX_FIT_ROWS`` and the
+        training rows there are), or None when it cannot grow."""
+        n_fit = min(2 * self.n_fit, MAX_FIT_ROWS, self.pool.size)
+        if n_fit <= self.n_fit:
+            return None
+        return SubsampledCriterion(self.data, self.Y, self.y, self.pool, n_fit,
+                                   self.validation, **self._kw)
+
+    def in_doubt(self, contributions, reference, margin=1.0):
+        """Whether the decision of :meth:`holds` on ``contributions`` is within one
+        standard error of going the other way."""
+        diff = reference - contributions
+        se = paired_se(diff)
+        threshold = self.tolerance + margin * self.noise_tolerance * se
+        return se > 0 and abs(diff.sum() - threshold) < se
+
+    def describe(self):
+        return (f"a held-out split of {self.validation[1].shape[0]} rows; networks "
+                f"trained on {self.n_fit} of the other {self.pool.size} rows")
+
+
+def restrict_inputs(net, columns):
+    """``net`` with only the input rows ``columns`` of its first layer (the others
+    are removed inputs, all 0), for computing on those columns alone."""
+    def first(arrays):
+        return None if arrays is None else [arrays[0][columns]] + list(arrays[1:])
+
+    return Network(first(net.coefs), net.intercepts, first(net.masks),
+                   [(first(c), b) for c, b in net.snapshots], first(net.frozen),
+                   net.steps, net.level_scales)
+
+
+def expand_inputs(net, columns, n_inputs):
+    """The inverse of :func:`restrict_inputs`: ``net`` at the full input width,
+    the other inputs removed (weights 0, masks False)."""
+    def first(arrays):
+        if arrays is None:
+            return None
+        full = np.zeros((n_inputs,) + arrays[0].shape[1:], dtype=arrays[0].dtype)
+        full[columns] = arrays[0]
+        return [full] + list(arrays[1:])
+
+    return Network(first(net.coefs), net.intercepts, first(net.masks),
+                   [(first(c), b) for c, b in net.snapshots], first(net.frozen),
+                   net.steps, net.level_scales)
