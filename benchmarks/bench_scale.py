@@ -80,8 +80,8 @@ def _mlp(task):
 
     def fit(X, y):
         Xs = StandardScaler().fit_transform(X)
-        model = Estimator(hidden_layer_sizes=(16,), solver="lbfgs", max_iter=500,
-                          random_state=0).fit(Xs, y)
+        Estimator(hidden_layer_sizes=(16,), solver="lbfgs", max_iter=500,
+                  random_state=0).fit(Xs, y)
         return None, np.arange(X.shape[1]), "standardized; time only"
 
     return fit
@@ -165,14 +165,36 @@ def run_case(task, n_rows, method):
                 extra=len(set(kept.tolist()) - set(truth)), test_score=score, note=note)
 
 
+def report(path):
+    """A markdown table of the JSON lines in ``path``, one row per case."""
+    rows = [json.loads(line) for line in open(path) if line.strip()]
+    lines = ["| task | rows x inputs | method | time (s) | peak / X | kept | exact | "
+             "missed | extra | test score |", "|" + "---|" * 10]
+    for r in rows:
+        if "error" in r:
+            lines.append(f"| {r['task']} | {r['rows']} | {r['method']} | error: "
+                         f"{' '.join(r['error'])} | | | | | | |")
+            continue
+        score = "" if r["test_score"] is None else f"{r['test_score']:.4f}"
+        lines.append(f"| {r['task']} | {r['rows']} x {r['n_features']} | {r['method']} | "
+                     f"{r['seconds']:.1f} | {r['peak_over_X']:.2f} | {r['n_kept']} | "
+                     f"{'yes' if r['exact'] else 'no'} | {r['missed'] or ''} | "
+                     f"{r['extra']} | {score} |")
+    return "\n".join(lines)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--tasks", nargs="+", default=["clf", "reg", "wide"])
     parser.add_argument("--methods", nargs="+", default=list(METHODS))
     parser.add_argument("--out", default=None, help="append JSON lines here")
+    parser.add_argument("--report", help="print the table of a JSON-lines file")
     parser.add_argument("--case", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.report:
+        print(report(args.report))
+        return
     if args.case:
         print(json.dumps(run_case(args.case[0], int(args.case[1]), args.case[2])))
         return

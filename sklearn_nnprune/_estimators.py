@@ -105,9 +105,8 @@ class PrunedMLPClassifier(ClassifierMixin, _BasePrunedMLP):
         one-standard-error rule): drops the data cannot tell from noise do not stop
         pruning, on small and large data sets alike. 0 = exact comparison, the
         paper's rule. "auto": 0 when the criterion is scored on the training data
-        (``cv`` resolved to None and ``validation_fraction=None``: the network must
-        still solve the training set, and the paired standard error would count
-        its errors as noise), else 1. ``noise_tolerance_`` holds the value used.
+        (the network must still solve the training set, and the paired standard
+        error would count its errors as noise), else 1 (``noise_tolerance_``).
     path_choice : {"first_stop", "one_se"}, default="first_stop"
         Which structure of the pruning path is returned. "first_stop": where the
         path stops, no candidate step holding within the allowance of the best
@@ -130,12 +129,11 @@ class PrunedMLPClassifier(ClassifierMixin, _BasePrunedMLP):
         final weights are then trained on all the data. None (with
         ``validation_fraction=None``): the criterion is scored on the training data
         only, the paper's rule that the network must still solve the training set.
-        "auto": 3, or None below 100 rows (validation folds of under 34 rows cannot
-        tell a network that solves the task from one that makes a few errors: on
-        the US elections to 1980, 31 rows, 3 folds kept 2 of the 13 keys at 96.7%
-        training accuracy on 3 of 6 seeds, the training set 4 keys at 100% on all
-        6) or with ``validation_fraction``; ``cv_`` holds the value used (in a
-        cross-validation, a training part's rows decide).
+        "auto": 3; None below 100 rows (user guide, "Where the score is measured")
+        or with ``validation_fraction``; from 50,000 rows the large-data path: one
+        held-out split, decisions on a training subsample, the final weights on
+        all rows, in float32 for float32 X (user guide, "Large data and
+        clusters"). ``cv_`` and ``data_path_`` say what a fit used.
         The reference score is that of the best network met along the pruning path.
     scoring : {"auto", "neg_log_loss", "accuracy"}, default="auto"
         The criterion score. "neg_log_loss": the mean log-probability of the true
@@ -230,6 +228,8 @@ class PrunedMLPClassifier(ClassifierMixin, _BasePrunedMLP):
         (``scoring`` resolved).
     cv_, noise_tolerance_ : int or None, float
         ``cv`` and ``noise_tolerance`` as this fit resolved them ("auto").
+    data_path_ : str
+        The path the fit took ("standard" or "large data") and why.
     baseline_score_, score_ : float
         Criterion score (see ``scoring``; out-of-sample with ``cv`` or
         ``validation_fraction``) before and after pruning. With ``prune=()`` one
@@ -453,7 +453,7 @@ class PrunedMLPRegressor(RegressorMixin, _BasePrunedMLP):
     cv : int, None or "auto", default="auto"
         Folds of the cross-fitted criterion; None with ``validation_fraction=None``:
         the criterion is the training score (the paper's rule); "auto" as in
-        PrunedMLPClassifier (3, or None below 100 rows).
+        PrunedMLPClassifier (3; None below 100 rows; large-data path from 50,000).
     scoring : {"auto", "r2"}, default="auto"
         The criterion score: R^2 (the mean of R^2 over the outputs), which is the
         out-of-sample squared-error loss the network is trained on, rescaled.
@@ -502,8 +502,8 @@ class PrunedMLPRegressor(RegressorMixin, _BasePrunedMLP):
         Input groups, their names and importances (see PrunedMLPClassifier).
     scoring_ : str
         The criterion score used by this fit: "r2".
-    cv_, noise_tolerance_ : int or None, float
-        ``cv`` and ``noise_tolerance`` as this fit resolved them ("auto").
+    cv_, noise_tolerance_, data_path_ : int or None, float, str
+        As this fit resolved them (see PrunedMLPClassifier).
     baseline_score_, score_ : float
         R^2 on the criterion data before and after pruning.
     pruning_history_ : list of dict

@@ -216,3 +216,26 @@ def test_pace_estimate():
     assert estimate.seconds >= 5.0  # half the weights: half the final training
     assert str(Estimate(75)) == "about 1m15s left"
     assert str(Estimate(4.4)) == "about 4s left"
+
+
+@pytest.mark.usefixtures("small_thresholds")
+@pytest.mark.parametrize("params", [
+    dict(weight_levels="ternary", binarize_neurons=True),
+    dict(path_choice="one_se"),
+    dict(max_inputs=2, tolerance=None),
+    dict(validation_fraction=0.3),
+])
+def test_large_path_with_other_parameters(params):
+    X, y = _classification(n=2400)
+    clf = PrunedMLPClassifier(hidden_layer_sizes=(4,), max_iter=150, random_state=0,
+                              **params).fit(X, y)
+    assert clf.data_path_.startswith("large data")
+    assert clf.score(X, y) > 0.7
+    # predict agrees with the fitted structure: removed inputs change nothing.
+    X_noise = X.copy()
+    X_noise[:, ~clf.support_] = 123.0
+    np.testing.assert_array_equal(clf.predict(X_noise), clf.predict(X))
+    if "max_inputs" in params:
+        assert clf.n_inputs_ == 2
+    if "validation_fraction" in params:
+        assert "held-out split of 720 rows" in clf.data_path_
