@@ -25,7 +25,8 @@ from ._network import count_structure, predict_output
 from ._procedure import (PRUNABLE_KINDS, PruningSettings, Trainer, history_rows,
                          input_names, make_criterion, prune_network)
 from ._procedure import training
-from ._procedure.large import RowData, SubsampledCriterion, restrict_inputs
+from ._procedure.large import (RowData, SubsampledCriterion, chunked_hidden_means,
+                               chunked_input_indicators, restrict_inputs)
 from ._procedure.ranking import hidden_means, indicators
 from ._procedure.transparency import level_spec, unit_factors
 from ._pruning import resolve_count
@@ -495,7 +496,9 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
         if result.note:
             return (f"large data: cv='auto' on {n_samples} rows (>= {LARGE_DATA_ROWS}); "
                     f"the criterion on {result.note}; the final weights on all the rows")
-        why = (f"cv={self.cv!r} given" if not isinstance(self.cv, str) else
+        why = ("a structure of the pruning path retrained (retrain_at)"
+               if getattr(self, "_path_structure", None) is not None else
+               f"cv={self.cv!r} given" if not isinstance(self.cv, str) else
                f"{n_samples} rows (< {LARGE_DATA_ROWS})" if self._simplifies() else
                "nothing to simplify")
         return f"standard: {why}; cv={cv}, validation_fraction={self.validation_fraction}"
@@ -509,17 +512,19 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
         support = masks[0].any(axis=1)
         attrs = dict(_state=net, masks_=masks, support_=support)
         attrs["n_inputs_"], attrs["n_neurons_"], attrs["n_synapses_"] = count_structure(masks)
-        small = net if columns is None else restrict_inputs(net, columns)
         # The training means, whatever the pruning reference, for
         # sensitivity_indicators(reference="mean"); of the smooth network, as the
         # indicators are.
-        attrs["_neuron_means"] = hidden_means(small, Xs, settings.activation,
-                                              settings.output_activation, None)
         if columns is None:
+            attrs["_neuron_means"] = hidden_means(net, Xs, settings.activation,
+                                                  settings.output_activation, None)
             ind = np.where(support, indicators("inputs", net, Xs, Y, settings), 0.0)
-        else:
+        else:  # large data: the kept columns only, in row chunks
+            small = restrict_inputs(net, columns)
+            attrs["_neuron_means"] = chunked_hidden_means(
+                small, Xs, settings.activation, settings.output_activation)
             ind = np.zeros(support.shape[0])
-            ind[columns] = indicators("inputs", small, Xs, Y, dataclasses.replace(
+            ind[columns] = chunked_input_indicators(small, Xs, Y, dataclasses.replace(
                 settings, input_reference=settings.input_reference[columns]))
         total = ind.sum()
         attrs["feature_importances_"] = (ind / total if total > 0 and np.isfinite(total)

@@ -239,3 +239,37 @@ def test_large_path_with_other_parameters(params):
         assert clf.n_inputs_ == 2
     if "validation_fraction" in params:
         assert "held-out split of 720 rows" in clf.data_path_
+
+
+@pytest.mark.usefixtures("small_thresholds")
+def test_retrain_at_after_the_large_path():
+    X, y = _classification(n=2400)
+    clf = PrunedMLPClassifier(hidden_layer_sizes=(4,), max_iter=150,
+                              random_state=0).fit(X, y)
+    again = clf.retrain_at(X, y, step="chosen")
+    assert again.data_path_.startswith("standard: a structure of the pruning path")
+    np.testing.assert_array_equal(again.support_, clf.support_)
+
+
+@pytest.mark.parametrize("how", ["sum", "max"])
+def test_chunked_attributes_equal_the_whole(monkeypatch, how):
+    from sklearn_nnprune._procedure.ranking import hidden_means, indicators
+    from sklearn_nnprune._procedure.settings import PruningSettings
+    from sklearn_nnprune._procedure.state import Network
+    monkeypatch.setattr(large, "_CHUNK_ROWS", 13)
+    rng = np.random.RandomState(4)
+    X, Y = rng.normal(size=(60, 3)), rng.rand(60, 1)
+    coefs = [rng.normal(size=(3, 4)), rng.normal(size=(4, 1))]
+    intercepts = [rng.normal(size=4), rng.normal(size=1)]
+    net = Network(coefs, intercepts, [np.ones((3, 4), bool), np.ones((4, 1), bool)],
+                  [(coefs, intercepts)])
+    settings = PruningSettings(
+        activation="tanh", output_activation="logistic", kinds=("inputs",),
+        max_inputs=None, max_neurons=None, max_synapses=None, max_fan_in=None,
+        tolerance=0.0, prune_step=0.1, indicator=how, reference="mean", max_iter=1,
+        retrain_iter=1, input_reference=np.zeros(3))
+    np.testing.assert_allclose(large.chunked_input_indicators(net, X, Y, settings),
+                               indicators("inputs", net, X, Y, settings), rtol=1e-12)
+    for got, want in zip(large.chunked_hidden_means(net, X, "tanh", "logistic"),
+                         hidden_means(net, X, "tanh", "logistic", None)):
+        np.testing.assert_allclose(got, want, rtol=1e-12)

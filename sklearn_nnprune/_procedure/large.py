@@ -26,6 +26,7 @@ import numpy as np
 from sklearn.model_selection import train_test_split
 
 from .criterion import Criterion, Fold, paired_se
+from .ranking import hidden_means, indicators
 from .state import Network
 
 # The held-out split: a fifth of the rows, at most this many. Its standard error
@@ -163,3 +164,28 @@ def expand_inputs(net, columns, n_inputs):
     return Network(first(net.coefs), net.intercepts, first(net.masks),
                    [(first(c), b) for c, b in net.snapshots], first(net.frozen),
                    net.steps, net.level_scales)
+
+
+def _row_chunks(n):
+    return [slice(start, min(start + _CHUNK_ROWS, n)) for start in range(0, n, _CHUNK_ROWS)]
+
+
+def chunked_hidden_means(net, X, activation, output_activation):
+    """:func:`.ranking.hidden_means` over ``X`` in row chunks (bounded memory)."""
+    n, total = X.shape[0], None
+    for rows in _row_chunks(n):
+        part = [m * ((rows.stop - rows.start) / n) for m in
+                hidden_means(net, X[rows], activation, output_activation, None)]
+        total = part if total is None else [t + p for t, p in zip(total, part)]
+    return total
+
+
+def chunked_input_indicators(net, X, Y, settings):
+    """:func:`.ranking.indicators` of the inputs over ``X`` in row chunks: sums
+    (or maxima, ``indicator="max"``) over samples, so the chunks add up."""
+    total = None
+    for rows in _row_chunks(X.shape[0]):
+        part = indicators("inputs", net, X[rows], Y[rows], settings)
+        total = part if total is None else (
+            np.maximum(total, part) if settings.indicator == "max" else total + part)
+    return total

@@ -135,7 +135,7 @@ def prune_network(X, Y, layer_sizes, *, settings, criterion, trainer, rng, log):
                               state))
     progress = search.prune(Progress(state, baseline, ()))
     if settings.simplify and "inputs" in settings.kinds:
-        # On large data, exact dependence on the (at least 20,000) training rows.
+        # On large data: exact dependence on the training subsample.
         progress = without_dependent_inputs(
             search, progress,
             search.criterion.folds[0].X if isinstance(X, RowData) else X)
