@@ -13,7 +13,7 @@ from sklearn_nnprune import PrunedMLPClassifier, PrunedMLPRegressor
 from sklearn_nnprune import _base
 from sklearn_nnprune._procedure import large
 from sklearn_nnprune._procedure.criterion import ClassificationScore
-from sklearn_nnprune._procedure.pace import Estimate, Pace
+from sklearn_nnprune._procedure.pace import Estimate, Pace, row_work
 from sklearn_nnprune._scaling import mean_and_scale, mean_and_scale_by_columns
 from sklearn_nnprune._solvers import fit_lbfgs
 
@@ -211,9 +211,10 @@ def test_growth_when_in_doubt_is_bounded(monkeypatch):
 
 
 def test_pace_estimate():
-    pace = Pace(ending_tries=9, final_seconds=10.0, n_weights=100)
-    estimate = pace.step(True, 50)
-    assert estimate.seconds >= 5.0  # half the weights: half the final training
+    pace = Pace(ending_tries=9, final_seconds=10.0, full_work=row_work(800, 16))
+    estimate = pace.step(True, row_work(100, 10))
+    # The final training's share: the work per row of what is left.
+    assert estimate.seconds >= 10.0 * row_work(100, 10) / row_work(800, 16)
     assert str(Estimate(75)) == "about 1m15s left"
     assert str(Estimate(4.4)) == "about 4s left"
 

@@ -11,9 +11,10 @@ from typing import NamedTuple, Optional
 import numpy as np
 
 from .._dependence import DEPENDENT_RTOL, independent_columns, relation_coefficients
+from .._network import count_structure
 from .history import Step
 from .large import RowData, expand_inputs, restrict_inputs
-from .pace import Pace
+from .pace import Pace, row_work
 from .search import SINGLE_TRIES, PathSearch, Progress
 from .state import (Network, State, fold_negligible_neurons, merge_duplicates,
                     transfer_inputs)
@@ -186,8 +187,9 @@ def _pace(settings, criterion, X, first_seconds, state):
     fold_rows = sum(fold.X.shape[0] for fold in criterion.folds)
     all_rows = X.X.shape[0] if isinstance(X, RowData) else X.shape[0]
     final = first_seconds * all_rows / fold_rows if criterion.out_of_sample else 0.0
-    n_weights = int(sum(M.sum() for M in state.masks))
-    return Pace(SINGLE_TRIES * max(len(settings.kinds), 1), final, n_weights)
+    _, n_neurons, n_synapses = count_structure(state.masks)
+    return Pace(SINGLE_TRIES * max(len(settings.kinds), 1), final,
+                row_work(n_synapses, n_neurons))
 
 
 def _final_data(net, X, Y):

@@ -19,6 +19,7 @@ from .._pruning import is_viable, resolve_count
 from .decision import decide_fresh, one_se_choice
 from .exchange import exchange_pass
 from .history import Step
+from .pace import row_work
 from .ranking import live_inputs, protect, rank_removals
 from .state import Network, State, remove_elements
 
@@ -136,7 +137,8 @@ class PathSearch:
         steps = progress.steps + (step,)
         line = step.describe(len(steps))
         if self.pace is not None:
-            line += f"; {self.pace.step(step.accepted, step.n_synapses)}"
+            work = row_work(step.n_synapses, step.n_neurons)
+            line += f"; {self.pace.step(step.accepted, work)}"
         self.log(line)
         return Progress(progress.state if state is None else state,
                         progress.reference if reference is None else reference, steps,
