@@ -189,3 +189,25 @@ def test_identifier_columns_are_ignored(tmp_path, capsys):
     assert main(["--data", str(only), "--target", "ok", "--quiet"]) != 0
     err = capsys.readouterr().err
     assert "nothing to learn a rule from" in err and "Traceback" not in err
+
+
+def test_large_file_takes_the_large_data_path(tmp_path, capsys, monkeypatch):
+    from sklearn.datasets import make_classification
+
+    from sklearn_nnprune import _base, _cli
+    from sklearn_nnprune._procedure import large
+    # The thresholds lowered so that a small file stands for a large one.
+    monkeypatch.setattr(_base, "LARGE_DATA_ROWS", 300)
+    monkeypatch.setattr(_cli, "LARGE_FILE_ROWS", 300)
+    monkeypatch.setattr(large, "START_FIT_ROWS", 100)
+    monkeypatch.setattr(large, "MAX_FIT_ROWS", 200)
+    X, y = make_classification(n_samples=400, n_features=5, n_informative=2,
+                               n_redundant=0, random_state=0)
+    frame = pd.DataFrame(X, columns=[f"f{i}" for i in range(5)]).assign(label=y)
+    path = tmp_path / "big.csv"
+    frame.to_csv(path, index=False)
+    assert main(["--data", str(path), "--target", "label", "--hidden", "3"]) == 0
+    captured = capsys.readouterr()
+    assert "no cross-validation on 400 rows" in captured.out
+    steps = [line for line in captured.err.splitlines() if "] step " in line]
+    assert steps and all(line.endswith("left") for line in steps)

@@ -24,6 +24,9 @@ def test_quick_tour_runs_and_its_comments_hold():
             # 35 fits of the grid: slow for the suite; the grid search with the
             # same refit rule is tested in test_estimators.py.
             continue
+        if "parallel_backend(\"dask\")" in block:
+            # Starts a Dask cluster; tests/test_dask.py runs the same on a LocalCluster.
+            continue
         with contextlib.redirect_stdout(printed):
             exec(compile(block, str(README), "exec"), namespace)
     # "the inputs it kept: array([0, 1, 2, 3, 4])"
