@@ -137,6 +137,19 @@ class _Columns:
         return self.model.score(X[:, self.columns], y)
 
 
+def _forced_large(task):
+    """The large-data path on data of any size (its threshold lowered)."""
+    from sklearn_nnprune import _base
+
+    fit = _nnprune(task)
+
+    def forced(X, y):
+        _base.LARGE_DATA_ROWS = min(X.shape[0], _base.LARGE_DATA_ROWS)
+        return fit(X, y)
+
+    return forced
+
+
 METHODS = {
     "nnprune": lambda task: _nnprune(task),
     "nnprune32": lambda task: _nnprune(task, np.float32),
@@ -144,6 +157,7 @@ METHODS = {
     "mlp": _mlp,
     "hgb": _hgb,
     "l1": _l1,
+    "large": _forced_large,
 }
 
 
@@ -190,6 +204,8 @@ def main(argv=None):
     parser.add_argument("--methods", nargs="+", default=list(METHODS))
     parser.add_argument("--out", default=None, help="append JSON lines here")
     parser.add_argument("--report", help="print the table of a JSON-lines file")
+    parser.add_argument("--threshold", action="store_true",
+                        help="both paths on clf at 20,000 and 50,000 rows")
     parser.add_argument("--case", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.report:
@@ -197,6 +213,11 @@ def main(argv=None):
         return
     if args.case:
         print(json.dumps(run_case(args.case[0], int(args.case[1]), args.case[2])))
+        return
+    if args.threshold:
+        for n_rows in (20_000, 50_000):
+            for method in ("large", "today"):
+                _run_in_process("clf", n_rows, method, args.out)
         return
     for task in args.tasks:
         for n_rows in ([10_000] if task == "wide" else args.rows):
@@ -207,16 +228,20 @@ def main(argv=None):
                     continue
                 if method == "nnprune32" and n_rows < 100_000:
                     continue
-                proc = subprocess.run([sys.executable, __file__, "--case", task,
-                                       str(n_rows), method], capture_output=True, text=True,
-                                      timeout=1800)
-                line = proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else (
-                    json.dumps(dict(task=task, rows=n_rows, method=method,
-                                    error=proc.stderr.strip().splitlines()[-1:])))
-                print(line, flush=True)
-                if args.out:
-                    with open(args.out, "a") as f:
-                        f.write(line + "\n")
+                _run_in_process(task, n_rows, method, args.out)
+
+
+def _run_in_process(task, n_rows, method, out):
+    """One case in a fresh process; its JSON line printed and appended to ``out``."""
+    proc = subprocess.run([sys.executable, __file__, "--case", task, str(n_rows), method],
+                          capture_output=True, text=True, timeout=1800)
+    line = proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else (
+        json.dumps(dict(task=task, rows=n_rows, method=method,
+                        error=proc.stderr.strip().splitlines()[-1:])))
+    print(line, flush=True)
+    if out:
+        with open(out, "a") as f:
+            f.write(line + "\n")
 
 
 if __name__ == "__main__":
