@@ -17,9 +17,6 @@ import numpy as np
 import pandas as pd
 
 EXIT_USAGE = 2
-# From this many rows the fit takes minutes: no cross-validation of it (the
-# progress lines go to standard error as always, unless --quiet).
-LARGE_FILE_ROWS = 100_000
 
 
 class _UserError(Exception):
@@ -170,8 +167,8 @@ def _build_estimator(args, task, n_samples, groups):
     if n_samples < 100:
         params.update(cv=None, noise_tolerance=0.0)
     elif n_samples >= LARGE_DATA_ROWS:
-        # The large-data path (one held-out split, subsampled decisions); from
-        # LARGE_FILE_ROWS the file is checked on that split alone (_fit).
+        # The large-data path (one held-out split, subsampled decisions); the
+        # file is then checked on that split alone (_fit), not cross-validated.
         params.update(cv="auto", noise_tolerance=1.0)
     else:
         params.update(cv=3, noise_tolerance=1.0)
@@ -251,7 +248,11 @@ def _fit(estimator, X, y, task, metric, seed):
             estimator.fit(X, y)
         except ValueError as exc:
             raise _UserError(str(exc)) from None
-        if len(X) >= LARGE_FILE_ROWS:
+        from ._base import LARGE_DATA_ROWS
+
+        # A cross-validation's training parts of such a file could fall below the
+        # threshold and be fitted by another procedure; each fit takes minutes.
+        if len(X) >= LARGE_DATA_ROWS:
             return None, (f"no cross-validation on {len(X)} rows (each fit takes "
                           "minutes); the criterion scores are measured on a held-out "
                           "split that the pruned networks were not trained on")
@@ -266,7 +267,7 @@ def _n_splits(estimator, y, task, n_samples):
         # Every training part must keep enough of the rarest class for the
         # estimator's own cross-fitted criterion (cv folds of its own).
         rarest = int(pd.Series(y).value_counts().min())
-        needed = estimator.cv or 1
+        needed = estimator.cv if isinstance(estimator.cv, int) else 1
         # With k folds, a training part keeps rarest - ceil(rarest / k) rows.
         n_splits = max((k for k in range(2, min(n_splits, rarest) + 1)
                         if rarest - math.ceil(rarest / k) >= needed), default=0)

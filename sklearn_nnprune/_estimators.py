@@ -132,7 +132,7 @@ class PrunedMLPClassifier(ClassifierMixin, _BasePrunedMLP):
         "auto": 3; None below 100 rows (user guide, "Where the score is measured")
         or with ``validation_fraction``; from 50,000 rows the large-data path: one
         held-out split, decisions on a training subsample, the final weights on
-        all rows, in float32 for float32 X (user guide, "Large data and
+        all rows, lbfgs in float32 for float32 X (user guide, "Large data and
         clusters"). ``cv_`` and ``data_path_`` say what a fit used.
         The reference score is that of the best network met along the pruning path.
     scoring : {"auto", "neg_log_loss", "accuracy"}, default="auto"

@@ -22,10 +22,17 @@ def mean_and_scale(A):
     return mean * unit, scale * unit
 
 
-def mean_and_scale_by_columns(A, block=8):
-    """:func:`mean_and_scale` of ``A`` computed a few columns at a time, so that
-    its temporaries are a few columns of ``A``, not copies of all of it; in
-    float64 whatever the dtype of ``A``."""
-    parts = [mean_and_scale(A[:, j:j + block].astype(np.float64))
-             for j in range(0, A.shape[1], block)]
-    return (np.concatenate([m for m, _ in parts]), np.concatenate([s for _, s in parts]))
+def mean_and_scale_in_chunks(A, rows=65_536):
+    """:func:`mean_and_scale` of ``A`` accumulated over chunks of ``rows`` rows, so
+    that its temporaries are a few rows of ``A``, not copies of all of it; in
+    float64 whatever the dtype of ``A`` (sums in another order than numpy's, so
+    equal to :func:`mean_and_scale` up to rounding)."""
+    chunks = [A[start:start + rows] for start in range(0, A.shape[0], rows)]
+    size = np.max([np.abs(c).max(axis=0).astype(np.float64) for c in chunks], axis=0)
+    unit = np.where((size > 1e150) | ((size > 0) & (size < 1e-150)), size, 1.0)
+    n = A.shape[0]
+    mean = sum((c / unit).sum(axis=0) for c in chunks) / n
+    scale = np.sqrt(sum(((c / unit - mean) ** 2).sum(axis=0) for c in chunks) / n)
+    constant = scale <= 10 * np.finfo(np.float64).eps * (size / unit)
+    scale[constant] = 1.0
+    return mean * unit, scale * unit

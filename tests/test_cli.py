@@ -194,11 +194,10 @@ def test_identifier_columns_are_ignored(tmp_path, capsys):
 def test_large_file_takes_the_large_data_path(tmp_path, capsys, monkeypatch):
     from sklearn.datasets import make_classification
 
-    from sklearn_nnprune import _base, _cli
+    from sklearn_nnprune import _base
     from sklearn_nnprune._procedure import large
     # The thresholds lowered so that a small file stands for a large one.
     monkeypatch.setattr(_base, "LARGE_DATA_ROWS", 300)
-    monkeypatch.setattr(_cli, "LARGE_FILE_ROWS", 300)
     monkeypatch.setattr(large, "START_FIT_ROWS", 100)
     monkeypatch.setattr(large, "MAX_FIT_ROWS", 200)
     X, y = make_classification(n_samples=400, n_features=5, n_informative=2,

@@ -14,7 +14,7 @@ from sklearn_nnprune import _base
 from sklearn_nnprune._procedure import large
 from sklearn_nnprune._procedure.criterion import ClassificationScore
 from sklearn_nnprune._procedure.pace import Estimate, Pace, row_work
-from sklearn_nnprune._scaling import mean_and_scale, mean_and_scale_by_columns
+from sklearn_nnprune._scaling import mean_and_scale, mean_and_scale_in_chunks
 from sklearn_nnprune._solvers import fit_lbfgs
 
 
@@ -160,12 +160,16 @@ def test_row_data_columns_in_chunks(monkeypatch):
     np.testing.assert_allclose(data.rows([3, 0]), ((X - mean) / scale)[[3, 0]])
 
 
-def test_mean_and_scale_by_columns():
+def test_mean_and_scale_in_chunks():
     rng = np.random.RandomState(2)
     X = rng.normal(size=(40, 19)) * 1e3
     X[:, 5] = 7.0
-    for got, want in zip(mean_and_scale_by_columns(X, block=4), mean_and_scale(X)):
-        np.testing.assert_allclose(got, want, rtol=1e-13)
+    X[:, 6] *= 1e200  # divided by its magnitude first, as mean_and_scale does
+    for got, want in zip(mean_and_scale_in_chunks(X, rows=7), mean_and_scale(X)):
+        np.testing.assert_allclose(got, want, rtol=1e-12)
+    for got, want in zip(mean_and_scale_in_chunks(X.astype(np.float32)[:, :5], rows=9),
+                         mean_and_scale(X.astype(np.float32)[:, :5].astype(np.float64))):
+        np.testing.assert_allclose(got, want, rtol=1e-12)
 
 
 def test_restrict_and_expand_inputs_round_trip():

@@ -4,17 +4,18 @@ On many rows the indicators (sums over samples) and the criterion (an average)
 are estimated well from part of them. The path that the estimators take from
 ``LARGE_DATA_ROWS`` rows on (``_base.resolve_criterion``) therefore
 
-- scores the criterion on one held-out split (:class:`SubsampledCriterion`), of
-  ``n // 5`` rows up to ``MAX_HELD_OUT_ROWS``, always whole, so that every step is
-  judged on the same rows;
+- scores the criterion on one held-out split (:class:`SubsampledCriterion`) of
+  the rows the subsample does not need (at least ``n // 5``, at most
+  ``MAX_HELD_OUT_ROWS``; ``validation_fraction * n`` when that is given),
+  always whole, so that every step is judged on the same rows;
 - trains the networks that are pruned, ranks candidates and retrains after a
   removal on a subsample of the other rows, ``START_FIT_ROWS`` at first, doubled
   (to ``MAX_FIT_ROWS``) each time a step's decision is within noise: its
   summed drop within one standard error of the acceptance threshold, where more
   training rows may move it (:meth:`SubsampledCriterion.in_doubt`);
 - trains the chosen structure's final weights on all the rows, on the kept input
-  columns only (:class:`RowData`), so that no standardized copy of the whole
-  input exists.
+  columns only (:class:`RowData`): the one standardized copy is of those
+  columns (of all of them only when every input is kept).
 
 Sample weights, when they come, are a weighting of the rows that the subsample
 and the held-out split hold: nothing here depends on the rows being unweighted.

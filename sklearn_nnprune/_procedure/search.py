@@ -208,9 +208,10 @@ class PathSearch:
         margin)."""
         return self.walk(moves, progress, forced)[0]
 
-    def walk(self, moves, progress, forced=False, margin=1.0):
+    def walk(self, moves, progress, forced=False, margin=1.0, start=None):
         """Batch steps with halving back-off over several moves in turn; returns
-        the progress and the :class:`PathPoint` of every accepted step.
+        the progress and the :class:`PathPoint` of every accepted step (after
+        ``start``, the point the walk starts from, when given).
 
         The moves take turns, one attempted step each. A possible step whose
         criterion holds within ``margin`` times the allowance (or every possible
@@ -229,7 +230,7 @@ class PathSearch:
         """
         tracks = [_Track(move) for move in moves]
         turns = deque(tracks)
-        points = []
+        points = [] if start is None else [start]
         while turns:
             track = turns.popleft()
             if track.keys is None:
@@ -245,8 +246,12 @@ class PathSearch:
                 grown = None if forced else self.grown_in_doubt(progress, contributions,
                                                                 margin)
                 if grown is not None:
-                    # Decided again on more rows, from the retrained network.
+                    # Decided again on more rows, from the retrained network, which
+                    # stands for the path's current structure from now on.
                     progress = grown
+                    if points:
+                        points[-1] = PathPoint(points[-1].n_steps, progress.state,
+                                               self.criterion.contributions(progress.state))
                     for other in tracks:
                         other.keys = None
                     turns.appendleft(track)
@@ -271,8 +276,9 @@ class PathSearch:
     def grown_in_doubt(self, progress, contributions, margin):
         """On large data (:mod:`.large`), when the decision on ``contributions`` is
         within noise and the training subsample can grow: ``progress`` with the
-        search's criterion on twice the rows and the network retrained on them
-        (the held-out rows, and so the reference, stay). Else None."""
+        search's criterion on twice the rows, the network retrained on them and
+        the reference raised to it if it is better (the held-out rows stay).
+        Else None."""
         in_doubt = getattr(self.criterion, "in_doubt", None)
         if in_doubt is None or not in_doubt(contributions, progress.reference, margin):
             return None
@@ -284,7 +290,11 @@ class PathSearch:
         state = self.retrain([(net.coefs, net.intercepts, net.masks)], net.frozen,
                              net.steps, [net.level_scales])
         self.log(f"a decision within noise: the networks now train on {grown.n_fit} rows")
-        return Progress(state, progress.reference, progress.steps, progress.path)
+        # The held-out rows stay, so the reference keeps its meaning; the
+        # retrained network may be better than it.
+        reference = self.criterion.raised(progress.reference,
+                                          self.criterion.contributions(state))
+        return Progress(state, reference, progress.steps, progress.path)
 
     def criterion_steps(self, progress):
         """Criterion-driven removal of the settings' kinds, in turns; then the
@@ -293,8 +303,9 @@ class PathSearch:
                           self.criterion.contributions(progress.state))
         one_se = self.settings.path_choice == "one_se"
         progress, points = self.walk([self.removal(kind) for kind in self.settings.kinds],
-                                     progress, margin=PATH_MARGIN if one_se else 1.0)
-        return self.choose(progress, [start] + points, one_se)
+                                     progress, margin=PATH_MARGIN if one_se else 1.0,
+                                     start=start)
+        return self.choose(progress, points, one_se)
 
     def size_of(self, masks):
         """What "smallest" orders by: inputs (groups), hidden neurons, synapses."""
