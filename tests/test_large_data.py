@@ -167,8 +167,9 @@ def test_mean_and_scale_in_chunks():
     X[:, 6] *= 1e200  # divided by its magnitude first, as mean_and_scale does
     for got, want in zip(mean_and_scale_in_chunks(X, rows=7), mean_and_scale(X)):
         np.testing.assert_allclose(got, want, rtol=1e-12)
-    for got, want in zip(mean_and_scale_in_chunks(X.astype(np.float32)[:, :5], rows=9),
-                         mean_and_scale(X.astype(np.float32)[:, :5].astype(np.float64))):
+    X32 = X[:, :5].astype(np.float32)
+    for got, want in zip(mean_and_scale_in_chunks(X32, rows=9),
+                         mean_and_scale(X32.astype(np.float64))):
         np.testing.assert_allclose(got, want, rtol=1e-12)
 
 
