@@ -5,9 +5,9 @@ are estimated well from part of them. The path that the estimators take from
 ``LARGE_DATA_ROWS`` rows on (``_base.resolve_criterion``) therefore
 
 - scores the criterion on one held-out split (:class:`SubsampledCriterion`) of
-  the rows the subsample does not need (at least ``n // 5``, at most
-  ``MAX_HELD_OUT_ROWS``; ``validation_fraction * n`` when that is given),
-  always whole, so that every step is judged on the same rows;
+  ``n // 5`` rows, at most ``MAX_HELD_OUT_ROWS`` (``validation_fraction * n``
+  when that is given), always whole, so that every step is judged on the same
+  rows;
 - trains the networks that are pruned, ranks candidates and retrains after a
   removal on a subsample of the other rows, ``START_FIT_ROWS`` at first, doubled
   (to ``MAX_FIT_ROWS``) each time a step's decision is within noise: its
@@ -68,9 +68,8 @@ class RowData(NamedTuple):
     def columns(self, columns):
         """Standardized ``X[:, columns]``, every row, built in row chunks."""
         out = np.empty((self.X.shape[0], len(columns)), dtype=self.dtype)
-        for start in range(0, self.X.shape[0], _CHUNK_ROWS):
-            block = self.X[start:start + _CHUNK_ROWS][:, columns]
-            out[start:start + block.shape[0]] = self._standardized(block, columns)
+        for rows in _row_chunks(self.X.shape[0]):
+            out[rows] = self._standardized(self.X[rows][:, columns], columns)
         return out
 
     def _standardized(self, block, columns):
@@ -144,23 +143,25 @@ class SubsampledCriterion(Criterion):
 def restrict_inputs(net, columns):
     """``net`` with only the input rows ``columns`` of its first layer (the others
     are removed inputs, all 0), for computing on those columns alone."""
-    def first(arrays):
-        return None if arrays is None else [arrays[0][columns]] + list(arrays[1:])
-
-    return Network(first(net.coefs), net.intercepts, first(net.masks),
-                   [(first(c), b) for c, b in net.snapshots], first(net.frozen),
-                   net.steps, net.level_scales)
+    return _first_layers_mapped(net, lambda first: first[columns])
 
 
 def expand_inputs(net, columns, n_inputs):
     """The inverse of :func:`restrict_inputs`: ``net`` at the full input width,
     the other inputs removed (weights 0, masks False)."""
+    def expanded(first):
+        full = np.zeros((n_inputs,) + first.shape[1:], dtype=first.dtype)
+        full[columns] = first
+        return full
+
+    return _first_layers_mapped(net, expanded)
+
+
+def _first_layers_mapped(net, change):
+    """``net`` with ``change`` applied to the first layer of its weights, masks,
+    snapshots and fixed weights (what is indexed by the inputs)."""
     def first(arrays):
-        if arrays is None:
-            return None
-        full = np.zeros((n_inputs,) + arrays[0].shape[1:], dtype=arrays[0].dtype)
-        full[columns] = arrays[0]
-        return [full] + list(arrays[1:])
+        return None if arrays is None else [change(arrays[0])] + list(arrays[1:])
 
     return Network(first(net.coefs), net.intercepts, first(net.masks),
                    [(first(c), b) for c, b in net.snapshots], first(net.frozen),

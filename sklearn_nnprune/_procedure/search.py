@@ -248,10 +248,9 @@ class PathSearch:
                 if grown is not None:
                     # Decided again on more rows, from the retrained network, which
                     # stands for the path's current structure from now on.
-                    progress = grown
+                    progress, current = grown
                     if points:
-                        points[-1] = PathPoint(points[-1].n_steps, progress.state,
-                                               self.criterion.contributions(progress.state))
+                        points[-1] = PathPoint(points[-1].n_steps, progress.state, current)
                     for other in tracks:
                         other.keys = None
                     turns.appendleft(track)
@@ -275,9 +274,10 @@ class PathSearch:
 
     def grown_in_doubt(self, progress, contributions, margin):
         """On large data (:mod:`.large`), when the decision on ``contributions`` is
-        within noise and the training subsample can grow: ``progress`` with the
-        search's criterion on twice the rows, the network retrained on them and
-        the reference raised to it if it is better (the held-out rows stay).
+        within noise and the training subsample can grow: ``(progress,
+        contributions)``, the progress with the search's criterion on twice the
+        rows, the network retrained on them and the reference raised to it if
+        it is better (the held-out rows stay), and that network's contributions.
         Else None."""
         in_doubt = getattr(self.criterion, "in_doubt", None)
         if in_doubt is None or not in_doubt(contributions, progress.reference, margin):
@@ -292,9 +292,9 @@ class PathSearch:
         self.log(f"a decision within noise: the networks now train on {grown.n_fit} rows")
         # The held-out rows stay, so the reference keeps its meaning; the
         # retrained network may be better than it.
-        reference = self.criterion.raised(progress.reference,
-                                          self.criterion.contributions(state))
-        return Progress(state, reference, progress.steps, progress.path)
+        current = self.criterion.contributions(state)
+        reference = self.criterion.raised(progress.reference, current)
+        return Progress(state, reference, progress.steps, progress.path), current
 
     def criterion_steps(self, progress):
         """Criterion-driven removal of the settings' kinds, in turns; then the
