@@ -30,8 +30,9 @@ from ._procedure.large import (RowData, SubsampledCriterion, chunked_hidden_mean
 from ._procedure.ranking import hidden_means, indicators
 from ._procedure.transparency import level_spec, unit_factors
 from ._pruning import resolve_count
-from ._scaling import mean_and_scale, mean_and_scale_in_chunks
+from ._scaling import mean_and_scale, mean_and_scale_in_chunks, weighted_mean_and_scale
 from ._transparent import _TransparentMixin
+from ._weights import positive_rows
 
 _count_or_fraction = [Interval(Integral, 1, None, closed="left"),
                       Interval(RealNotInt, 0, 1, closed="right")]
@@ -98,6 +99,25 @@ def resolve_criterion(params, n_samples):
     return cv, noise
 
 
+def _standardized(X, large, sample_weight):
+    """``(mean, scale, Xs)``: the inputs' statistics (weighted by ``sample_weight``)
+    and the standardized inputs; on the large-data path a :class:`RowData`, no
+    standardized copy of the whole input."""
+    if sample_weight is not None:
+        x_mean, x_scale = weighted_mean_and_scale(X, sample_weight)
+    else:
+        x_mean, x_scale = (mean_and_scale_in_chunks if large else mean_and_scale)(X)
+    return x_mean, x_scale, RowData(X, x_mean, x_scale) if large else (X - x_mean) / x_scale
+
+
+def _cv_name(cv):
+    """``cv`` in a line of text: a count, the splitter's class, or the splits."""
+    if cv is None or isinstance(cv, (numbers.Integral, str)):
+        return repr(cv) if isinstance(cv, str) else str(cv)
+    return (f"{type(cv).__name__}()" if hasattr(cv, "split")
+            else f"{len(list(cv))} given splits")
+
+
 def _last_path(path):
     """The entries of ``pruning_path_`` from the start of its last criterion path."""
     starts = [k for k, entry in enumerate(path) if entry.get("start")]
@@ -160,7 +180,7 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
         "noise_tolerance": [Interval(Real, 0, None, closed="left"), StrOptions({"auto"})],
         "path_choice": [StrOptions({"first_stop", "one_se"})],
         "validation_fraction": [Interval(RealNotInt, 0, 1, closed="neither"), None],
-        "cv": [Interval(Integral, 2, None, closed="left"), None, StrOptions({"auto"})],
+        "cv": ["cv_object", StrOptions({"auto"})],
         "indicator": [StrOptions({"sum", "max"})],
         "reference": [StrOptions({"mean", "zero"})],
         "accumulate": [Interval(Integral, 1, None, closed="left")],
@@ -321,7 +341,9 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
                 raise ValueError(f"max_fan_in={self.max_fan_in} is larger than any "
                                  f"neuron's number of inputs ({widest}).")
 
-    def _check_criterion(self, n_samples, y, classifier):
+    def _check_criterion(self, n_samples, y, classifier, n_rows):
+        """The criterion's folds or split must be possible on the ``n_samples``
+        rows, ``n_rows`` of them of positive weight (what the rules by size count)."""
         if (self.cv is not None and not isinstance(self.cv, str)
                 and self.validation_fraction is not None):
             raise ValueError("Set either cv (a cross-fitted criterion) or "
@@ -329,8 +351,10 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
                              f"cv={self.cv}, validation_fraction={self.validation_fraction}.")
         if not self._simplifies():
             return  # no criterion, no folds
-        cv = self._resolved_criterion(n_samples)[0]
-        if cv is not None:
+        cv = self._resolved_criterion(n_rows)[0]
+        if cv is not None and not isinstance(cv, numbers.Integral):
+            self._check_splits(cv, n_samples)
+        elif cv is not None:
             smallest = np.bincount(y).min() if classifier else n_samples
             if smallest < cv:
                 advice = ("Lower cv or set cv=None (for a NetworkInputSelector or "
@@ -342,11 +366,33 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
                                  f"smallest count is {smallest}. {advice}.")
         if self.validation_fraction is not None:
             self._check_validation_split(n_samples, y, classifier)
-        elif classifier and self._large_data(n_samples) and np.bincount(y).min() < 2:
+        elif classifier and self._large_data(n_rows) and np.bincount(y).min() < 2:
             raise ValueError(f"On {n_samples} rows cv='auto' scores the criterion on a "
                              "stratified held-out split, which needs at least 2 samples "
                              "of every class; the smallest class has 1. Remove that "
                              "class, or set cv=3.")
+
+    def _check_splits(self, cv, n_samples):
+        """A splitter or the given splits of ``cv`` must score and train every
+        network on some of the ``n_samples`` rows."""
+        if not hasattr(cv, "split") and iter(cv) is cv:
+            raise ValueError("cv is a one-pass iterator (a generator): a fit reads its "
+                             "splits more than once; pass them as a list.")
+        try:
+            splits = list(cv.split(np.zeros((n_samples, 1))) if hasattr(cv, "split")
+                          else cv)
+            sizes = [(np.asarray(fit).size, np.asarray(val).size) for fit, val in splits]
+            bad = [k for k, (fit, val) in enumerate(splits)
+                   if np.asarray(fit).size and np.asarray(val).size
+                   and max(np.max(fit), np.max(val)) >= n_samples]
+        except (TypeError, ValueError) as error:
+            raise ValueError(f"cv={cv!r}: the splits could not be read ({error}); pass an "
+                             "int, a scikit-learn splitter or (train, test) index "
+                             "arrays.") from None
+        if not sizes or bad or any(min(size) == 0 for size in sizes):
+            raise ValueError(f"cv: every split needs training and test rows among the "
+                             f"{n_samples} samples; got {len(sizes)} splits"
+                             f"{f', split {bad[0]} indexes beyond them' if bad else ''}.")
 
     def _check_validation_split(self, n_samples, y, classifier):
         """The held-out split of ``validation_fraction`` must be possible: both
@@ -383,18 +429,22 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
         return resolve_criterion(self.get_params(deep=False), n_samples)
 
     # ------------------------------------------------------------------- fit
-    def _fit(self, X, y, Y, *, output_activation, score, y_mean=None, y_scale=None):
+    def _fit(self, X, y, Y, *, output_activation, score, y_mean=None, y_scale=None,
+             sample_weight=None):
         """Train and prune on validated ``X``; ``y`` is what the criterion compares
-        to, ``Y`` the network's coded targets. Returns the fitted attributes."""
+        to, ``Y`` the network's coded targets, ``sample_weight`` the rows' weights
+        (None: unweighted; see ``_weights.fit_weights``). Returns the fitted
+        attributes."""
         n_samples, n_features = X.shape
+        n_rows = positive_rows(sample_weight, n_samples)
         classifier = self._is_classifier_task()
         hidden, kinds = self._hidden_sizes(), self._prune_kinds()
         groups = self._resolve_groups(n_features)
         self._check_caps(kinds, n_features, hidden, Y.shape[1],
                          n_features if groups is None else len(groups[0]))
-        self._check_criterion(n_samples, y, classifier)
+        self._check_criterion(n_samples, y, classifier, n_rows)
         self._check_transparency(hidden)
-        if not self._large_data(n_samples):
+        if not self._large_data(n_rows):
             # float32 is the compute dtype on the large-data path only (issue 18).
             X = X.astype(np.float64, copy=False)
         layer_sizes = (n_features,) + hidden + (Y.shape[1],)
@@ -403,18 +453,15 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
         # indicators) is too small for BLAS threads to pay for their start-up.
         with training.blas_limit(training.threads_for(n_samples, n_weights)):
             return self._fit_network(X, y, Y, layer_sizes, kinds, groups,
-                                     output_activation, score, y_mean, y_scale)
+                                     output_activation, score, y_mean, y_scale,
+                                     sample_weight)
 
     def _fit_network(self, X, y, Y, layer_sizes, kinds, groups, output_activation, score,
-                     y_mean, y_scale):
+                     y_mean, y_scale, sample_weight):
         rng = check_random_state(self.random_state)
-        large = self._large_data(X.shape[0])
-        if large:  # no standardized copy of the whole input (_procedure.large)
-            x_mean, x_scale = mean_and_scale_in_chunks(X)
-            Xs = RowData(X, x_mean, x_scale)
-        else:
-            x_mean, x_scale = mean_and_scale(X)
-            Xs = (X - x_mean) / x_scale
+        n_rows = positive_rows(sample_weight, X.shape[0])
+        large = self._large_data(n_rows)
+        x_mean, x_scale, Xs = _standardized(X, large, sample_weight)
         # retrain_at: a structure of an earlier fit's path, trained, not pruned.
         structure = getattr(self, "_path_structure", None)
         simplify = self._simplifies() and structure is None
@@ -445,10 +492,11 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
                           self.accumulate, self.tol, self.batch_size,
                           self.learning_rate_init, self.n_iter_no_change)
         # Without simplification there is nothing to score: one network, all the data.
-        cv, noise_tolerance = self._resolved_criterion(X.shape[0])
+        cv, noise_tolerance = self._resolved_criterion(n_rows)
         kw = dict(classifier=self._is_classifier_task(), rng=rng, score=score,
                   tolerance=self.tolerance, noise_tolerance=noise_tolerance,
-                  activation=self.activation, output_activation=output_activation)
+                  activation=self.activation, output_activation=output_activation,
+                  weights=sample_weight)
         if large:
             criterion = SubsampledCriterion.split(Xs, Y, y, self.validation_fraction, **kw)
         else:
@@ -456,11 +504,12 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
                 Xs, Y, y, cv=cv if simplify else None,
                 validation_fraction=self.validation_fraction if simplify else None, **kw)
         result = prune_network(Xs, Y, layer_sizes, settings=settings, criterion=criterion,
-                               trainer=trainer, rng=rng, log=self._progress_log())
+                               trainer=trainer, rng=rng, log=self._progress_log(),
+                               sample_weight=sample_weight)
         self._warn_convergence(result.converged)
         fitted = dict(_output_activation=output_activation, _x_mean=x_mean,
                       _x_scale=x_scale,
-                      scoring_=self._criterion_scoring(X.shape[0]),
+                      scoring_=self._criterion_scoring(n_rows),
                       # No criterion decided anything when a structure was given.
                       cv_=cv if structure is None else None,
                       noise_tolerance_=noise_tolerance if structure is None else None,
@@ -477,13 +526,14 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
                             count_structure(record.masks))),
                  masks=[M.copy() for M in record.masks])
             for record in result.path]
-        fitted["data_path_"] = self._data_path(X.shape[0], cv, result)
+        fitted["data_path_"] = self._data_path(n_rows, cv, result)
         fitted.update(self._network_attributes(
             result.network, Xs if result.columns is None else result.final_X, Y, settings,
-            x_mean, x_scale, y_mean, y_scale, result.columns))
+            x_mean, x_scale, y_mean, y_scale, result.columns, sample_weight))
         fitted.update(self._group_attributes(groups, fitted["feature_importances_"],
                                              X.shape[1]))
-        fitted.update(self._transparent_attributes(result.network, X, fitted["masks_"],
+        weighed = X if sample_weight is None or sample_weight.all() else X[sample_weight > 0]
+        fitted.update(self._transparent_attributes(result.network, weighed, fitted["masks_"],
                                                    fitted["coefs_"], result.level_scales))
         return fitted
 
@@ -500,16 +550,17 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
                     f"the criterion on {result.note}; the final weights on all the rows")
         why = ("a structure of the pruning path retrained (retrain_at)"
                if getattr(self, "_path_structure", None) is not None else
-               f"cv={self.cv!r} given" if not isinstance(self.cv, str) else
+               f"cv={_cv_name(self.cv)} given" if not isinstance(self.cv, str) else
                f"{n_samples} rows (< {LARGE_DATA_ROWS})" if self._simplifies() else
                "nothing to simplify")
-        return f"standard: {why}; cv={cv}, validation_fraction={self.validation_fraction}"
+        return (f"standard: {why}; cv={_cv_name(cv)}, "
+                f"validation_fraction={self.validation_fraction}")
 
     def _network_attributes(self, net, Xs, Y, settings, x_mean, x_scale, y_mean, y_scale,
-                            columns=None):
+                            columns=None, sample_weight=None):
         """Fitted attributes of the returned network ``net`` (standardized units);
         ``Xs`` holds all the input columns, or only ``columns`` (the kept inputs on
-        the large-data path)."""
+        the large-data path); means and indicators weighted by ``sample_weight``."""
         masks = [M.copy() for M in net.masks]
         support = masks[0].any(axis=1)
         attrs = dict(_state=net, masks_=masks, support_=support)
@@ -519,15 +570,17 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
         # indicators are.
         if columns is None:
             attrs["_neuron_means"] = hidden_means(net, Xs, settings.activation,
-                                                  settings.output_activation, None)
-            ind = np.where(support, indicators("inputs", net, Xs, Y, settings), 0.0)
+                                                  settings.output_activation, None,
+                                                  sample_weight)
+            ind = np.where(support, indicators("inputs", net, Xs, Y, settings,
+                                               sample_weight=sample_weight), 0.0)
         else:  # large data: the kept columns only, in row chunks
             small = restrict_inputs(net, columns)
             attrs["_neuron_means"] = chunked_hidden_means(
-                small, Xs, settings.activation, settings.output_activation)
+                small, Xs, settings.activation, settings.output_activation, sample_weight)
             ind = np.zeros(support.shape[0])
             ind[columns] = chunked_input_indicators(small, Xs, Y, dataclasses.replace(
-                settings, input_reference=settings.input_reference[columns]))
+                settings, input_reference=settings.input_reference[columns]), sample_weight)
         total = ind.sum()
         attrs["feature_importances_"] = (ind / total if total > 0 and np.isfinite(total)
                                          else support / support.sum())

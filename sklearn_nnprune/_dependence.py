@@ -23,7 +23,7 @@ _CHUNK_ENTRIES = 2 ** 20
 DEPENDENT_RTOL = 1e-6
 
 
-def independent_columns(X, rtol, resolution=np.finfo(np.float64).eps):
+def independent_columns(X, rtol, resolution=np.finfo(np.float64).eps, sample_weight=None):
     """Split the columns of ``X`` into a most independent basis and the columns
     that are exact linear combinations of it.
 
@@ -39,6 +39,9 @@ def independent_columns(X, rtol, resolution=np.finfo(np.float64).eps):
         Relative precision of the values of ``X`` (the eps of the dtype they were
         stored in): a column whose offset dwarfs its spread carries rounding error
         of ``resolution * magnitude``, and ``rtol`` is widened to cover it.
+    sample_weight : ndarray of shape (n_samples,) or None, default=None
+        Positive weights of the rows, counted as repeated rows: the relations,
+        norms and volumes are those of the rows repeated.
 
     Returns
     -------
@@ -83,12 +86,17 @@ def independent_columns(X, rtol, resolution=np.finfo(np.float64).eps):
     """
     n_samples, n_columns = X.shape
     everything = np.arange(n_columns)
-    if n_columns < 2 or n_samples // 2 <= n_columns:
+    n_rows = n_samples if sample_weight is None else sample_weight.sum()
+    if n_columns < 2 or n_rows // 2 <= n_columns:
         return everything, np.zeros(0, dtype=int)
     # Dividing by the magnitude first keeps the squares of huge or tiny values finite.
     magnitude = np.abs(X).max(axis=0)
     centred = X / np.where(magnitude > 0, magnitude, 1.0)
-    centred -= centred.mean(axis=0)
+    if sample_weight is None:
+        centred -= centred.mean(axis=0)
+    else:  # sqrt(w) * (x - weighted mean): the Gram matrix of the rows repeated
+        centred -= (sample_weight / n_rows) @ centred
+        centred *= np.sqrt(sample_weight)[:, None]
     norms = np.linalg.norm(centred, axis=0)
     # Constant up to rounding error of its magnitude (the estimators' test).
     rounding = resolution * np.sqrt(n_samples)

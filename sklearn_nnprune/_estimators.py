@@ -10,25 +10,14 @@ passes), ``_solvers`` (training), ``_sensitivity`` (indicators) and ``_pruning``
 import numpy as np
 from sklearn.base import ClassifierMixin, RegressorMixin, _fit_context
 from sklearn.utils._param_validation import StrOptions
-from sklearn.utils.multiclass import check_classification_targets, type_of_target
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
-from ._base import FIT_DTYPES, _BasePrunedMLP, previous_state_on_failure
+from ._base import _BasePrunedMLP
+from ._fit_data import _ClassifierParameters, fit_classifier, fit_regressor
 from ._network import class_probabilities, decode_output
-from ._procedure import ClassificationScore, RegressionScore
-from ._scaling import mean_and_scale
-from ._checks import numeric_target
 
 
-def _one_hot(y_encoded, n_classes):
-    if n_classes == 2:
-        return y_encoded.reshape(-1, 1).astype(float)
-    Y = np.zeros((y_encoded.shape[0], n_classes))
-    Y[np.arange(y_encoded.shape[0]), y_encoded] = 1.0
-    return Y
-
-
-class PrunedMLPClassifier(ClassifierMixin, _BasePrunedMLP):
+class PrunedMLPClassifier(ClassifierMixin, _ClassifierParameters):
     """Multi-layer perceptron classifier pruned to a minimal structure.
 
     The network is trained, then its least significant inputs, neurons and synapses
@@ -122,7 +111,7 @@ class PrunedMLPClassifier(ClassifierMixin, _BasePrunedMLP):
     validation_fraction : float or None, default=None
         A float: the criterion is scored on a stratified held-out split of that
         size, which the network does not train on. Exclusive with ``cv``.
-    cv : int, None or "auto", default="auto"
+    cv : int, splitter, iterable, None or "auto", default="auto"
         Number of folds of the cross-fitted criterion: ``cv`` networks share one
         structure, each trains on ``cv - 1`` folds and is scored on the remaining
         one, so the criterion is an out-of-sample score over all the data; the
@@ -133,7 +122,9 @@ class PrunedMLPClassifier(ClassifierMixin, _BasePrunedMLP):
         or with ``validation_fraction``; from 50,000 rows the large-data path: one
         held-out split, decisions on a training subsample, the final weights on
         all rows, lbfgs in float32 for float32 X (user guide, "Large data and
-        clusters"). ``cv_`` and ``data_path_`` say what a fit used.
+        clusters"). A scikit-learn splitter or a list of (train, test) index
+        arrays: one network per split (e.g. ``GroupKFold``). ``cv_`` and
+        ``data_path_`` say what a fit used.
         The reference score is that of the best network met along the pruning path.
     scoring : {"auto", "neg_log_loss", "accuracy"}, default="auto"
         The criterion score. "neg_log_loss": the mean log-probability of the true
@@ -148,6 +139,12 @@ class PrunedMLPClassifier(ClassifierMixin, _BasePrunedMLP):
         network is to become logically transparent (``weight_levels`` or
         ``binarize_neurons``), whose rules are judged by their decisions; else
         "neg_log_loss".
+    class_weight : dict, "balanced" or None, default=None
+        Weights of the classes, multiplied into ``sample_weight`` (as in
+        LogisticRegression): a dict from labels to weights (1 for the labels it
+        omits), or "balanced": ``n / (n_classes * n_c)`` from the counts of the
+        rows of positive sample weight. So that the criterion, not only the
+        training loss, sees a minority class (user guide, "Sample weights").
     indicator : {"sum", "max"}, default="sum"
         Aggregation of the per-sample first-order estimates over the samples.
     reference : {"mean", "zero"}, default="mean"
@@ -310,16 +307,12 @@ class PrunedMLPClassifier(ClassifierMixin, _BasePrunedMLP):
     """
 
     _output_activation = "logistic"
-    _parameter_constraints = {
-        **_BasePrunedMLP._parameter_constraints,
-        "scoring": [StrOptions({"auto", "neg_log_loss", "accuracy"})],
-    }
 
     def _is_classifier_task(self):
         return True
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y):
+    def fit(self, X, y, sample_weight=None):
         """Train the network, then prune it.
 
         Parameters
@@ -328,32 +321,17 @@ class PrunedMLPClassifier(ClassifierMixin, _BasePrunedMLP):
             Training data.
         y : array-like of shape (n_samples,)
             Class labels (at least two classes).
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weights of the samples, times ``class_weight``: in the
+            training loss, the criterion and its standard error, the indicators
+            and the standardization (user guide, "Sample weights").
 
         Returns
         -------
         self : PrunedMLPClassifier
             The fitted estimator.
         """
-        with previous_state_on_failure(self):
-            # C order: a DataFrame's column-major values would round the products
-            # differently, and the pruning path follows the last bits.
-            X, y = validate_data(self, X, y, dtype=FIT_DTYPES, order="C",
-                                 ensure_min_samples=2)
-            check_classification_targets(y)
-            target_type = type_of_target(y)
-            if target_type not in ("binary", "multiclass"):
-                raise ValueError("PrunedMLPClassifier supports binary and multiclass "
-                                 f"targets, got {target_type!r}.")
-            classes, y_encoded = np.unique(y, return_inverse=True)
-            if len(classes) < 2:
-                raise ValueError("The target y has only one class "
-                                 f"({classes[0]!r}); a classifier needs at least 2 classes.")
-            output_activation = "logistic" if len(classes) == 2 else "softmax"
-            fitted = self._fit(X, y_encoded, _one_hot(y_encoded, len(classes)),
-                               output_activation=output_activation,
-                               score=ClassificationScore(
-                                   self._criterion_scoring(X.shape[0])))
-            return self._assign({**fitted, "classes_": classes})
+        return fit_classifier(self, X, y, sample_weight)
 
     def predict_proba(self, X):
         """Class probabilities.
@@ -450,8 +428,8 @@ class PrunedMLPRegressor(RegressorMixin, _BasePrunedMLP):
         PrunedMLPClassifier).
     validation_fraction : float or None, default=None
         A float: criterion on a held-out split of that size (exclusive with cv).
-    cv : int, None or "auto", default="auto"
-        Folds of the cross-fitted criterion; None with ``validation_fraction=None``:
+    cv : int, splitter, iterable, None or "auto", default="auto"
+        Folds (or splits) of the cross-fitted criterion; None with ``validation_fraction=None``:
         the criterion is the training score (the paper's rule); "auto" as in
         PrunedMLPClassifier (3; None below 100 rows; large-data path from 50,000).
     scoring : {"auto", "r2"}, default="auto"
@@ -555,7 +533,7 @@ class PrunedMLPRegressor(RegressorMixin, _BasePrunedMLP):
         return tags
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y):
+    def fit(self, X, y, sample_weight=None):
         """Train the network, then prune it.
 
         Parameters
@@ -564,24 +542,15 @@ class PrunedMLPRegressor(RegressorMixin, _BasePrunedMLP):
             Training data.
         y : array-like of shape (n_samples,) or (n_samples, n_targets)
             Target values.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weights of the samples (see PrunedMLPClassifier).
 
         Returns
         -------
         self : PrunedMLPRegressor
             The fitted estimator.
         """
-        with previous_state_on_failure(self):
-            # C order, as the classifier: same data, same path, whatever the container.
-            X, y = validate_data(self, X, y, dtype=FIT_DTYPES, order="C", multi_output=True,
-                                 y_numeric=False, ensure_min_samples=2)
-            y = numeric_target(y, type(self).__name__)
-            Y = y.reshape(-1, 1) if y.ndim == 1 else y
-            y_mean, y_scale = mean_and_scale(Y)
-            fitted = self._fit(X, y, (Y - y_mean) / y_scale, output_activation="identity",
-                               score=RegressionScore(y_mean, y_scale), y_mean=y_mean,
-                               y_scale=y_scale)
-            return self._assign({**fitted, "_n_outputs": Y.shape[1], "_y_1d": y.ndim == 1,
-                                 "_y_mean": y_mean, "_y_scale": y_scale})
+        return fit_regressor(self, X, y, sample_weight)
 
     def predict(self, X):
         """Predicted values.

@@ -189,17 +189,25 @@ def signal_gradients(deltas, coefs):
 
 
 def loss_and_gradients(X, Y, coefs, intercepts, masks, alpha, hidden_activation,
-                       output_activation, step_units=None):
+                       output_activation, step_units=None, sample_weight=None):
     """Mean loss with L2 penalty and its gradients (masked weights get 0 gradient).
 
-    loss = mean_s h_s + alpha / (2 n) * sum ||W||^2, as in scikit-learn's MLP.
+    loss = mean_s h_s + alpha / (2 n) * sum ||W||^2, as in scikit-learn's MLP;
+    with ``sample_weight`` w, sum_s w_s h_s / W + alpha / (2 W) * sum ||W||^2,
+    W = sum_s w_s (integer weights: the loss of the rows repeated).
     """
     n = X.shape[0]
     acts = forward(X, coefs, intercepts, hidden_activation, output_activation, step_units)
     P = acts[-1]
-    loss = sample_losses(Y, P, output_activation).mean()
+    losses, delta = sample_losses(Y, P, output_activation), output_delta(Y, P)
+    if sample_weight is None:
+        loss = losses.mean()
+    else:
+        n = sample_weight.sum()
+        loss = np.dot(losses, sample_weight) / n
+        delta = delta * sample_weight[:, None]
     loss += 0.5 * alpha / n * sum(np.vdot(W, W) for W in coefs)
-    deltas = backward(acts, coefs, output_delta(Y, P), hidden_activation, step_units)
+    deltas = backward(acts, coefs, delta, hidden_activation, step_units)
     coef_grads, intercept_grads = [], []
     for a, d, W, M in zip(acts[:-1], deltas, coefs, masks):
         g = a.T @ d
@@ -207,7 +215,8 @@ def loss_and_gradients(X, Y, coefs, intercepts, masks, alpha, hidden_activation,
         g /= n
         g *= M
         coef_grads.append(g)
-        intercept_grads.append(d.mean(axis=0))
+        intercept_grads.append(d.mean(axis=0) if sample_weight is None
+                               else d.sum(axis=0) / n)
     return loss, coef_grads, intercept_grads
 
 

@@ -36,3 +36,21 @@ def mean_and_scale_in_chunks(A, rows=65_536):
     constant = scale <= 10 * np.finfo(np.float64).eps * (size / unit)
     scale[constant] = 1.0
     return mean * unit, scale * unit
+
+
+def weighted_mean_and_scale(A, weights, rows=65_536):
+    """:func:`mean_and_scale` with row ``weights``: the weighted mean and standard
+    deviation, the magnitudes taken over the rows of positive weight (integer
+    weights: the statistics of the rows repeated; zero weights: of the rows
+    dropped), accumulated over chunks of ``rows`` rows in float64."""
+    chunks = [slice(start, start + rows) for start in range(0, A.shape[0], rows)]
+    parts = [(A[c][weights[c] > 0], weights[c][weights[c] > 0]) for c in chunks]
+    size = np.max([np.abs(a).max(axis=0, initial=0.0).astype(np.float64)
+                   for a, _ in parts], axis=0)
+    unit = np.where((size > 1e150) | ((size > 0) & (size < 1e-150)), size, 1.0)
+    total = weights.sum()
+    mean = sum(w @ (a / unit) for a, w in parts) / total
+    scale = np.sqrt(sum(w @ ((a / unit - mean) ** 2) for a, w in parts) / total)
+    constant = scale <= 10 * np.finfo(np.float64).eps * (size / unit)
+    scale[constant] = 1.0
+    return mean * unit, scale * unit

@@ -41,7 +41,7 @@ def _synapse_indicator(A, D, W, reference, how):
 def sensitivities(X, Y, coefs, intercepts, hidden_activation, output_activation, *,
                   kinds=("inputs", "neurons", "synapses"), how="sum",
                   input_reference=None, neuron_reference=None,
-                  synapse_reference=None, step_units=None):
+                  synapse_reference=None, step_units=None, sample_weight=None):
     """Sensitivity indicators of the network's elements on the data (X, Y).
 
     Parameters
@@ -68,6 +68,10 @@ def sensitivities(X, Y, coefs, intercepts, hidden_activation, output_activation,
         Value each weight takes when removed or rounded (None: 0).
     step_units : list of ndarray of bool or None
         Threshold neurons of each hidden layer (see ``_network.forward``).
+    sample_weight : ndarray of shape (n_samples,) or None
+        Weights of the samples' losses: "sum" aggregates ``w_s chi_s``, "max"
+        the maximum over the samples of positive weight (both as if each sample
+        were repeated ``w_s`` times).
 
     Returns
     -------
@@ -76,9 +80,15 @@ def sensitivities(X, Y, coefs, intercepts, hidden_activation, output_activation,
         hidden layer; ``"synapses"``: list shaped like ``coefs``.
     """
     kinds = set(kinds)
+    if sample_weight is not None and how == "max":
+        X, Y, neuron_reference = _positive_rows(sample_weight, X, Y, neuron_reference)
+        sample_weight = None
     acts = forward(X, coefs, intercepts, hidden_activation, output_activation, step_units)
-    deltas = backward(acts, coefs, output_delta(Y, acts[-1]), hidden_activation,
-                      step_units)
+    delta_out = output_delta(Y, acts[-1])
+    if sample_weight is not None:
+        # The indicators are linear in each sample's loss: weigh its output error.
+        delta_out *= sample_weight[:, None]
+    deltas = backward(acts, coefs, delta_out, hidden_activation, step_units)
     result = {}
     if "inputs" in kinds or "neurons" in kinds:
         grads = signal_gradients(deltas, coefs)
@@ -98,6 +108,15 @@ def sensitivities(X, Y, coefs, intercepts, hidden_activation, output_activation,
             for A, D, W, r in zip(acts[:-1], deltas, coefs, refs)
         ]
     return result
+
+
+def _positive_rows(sample_weight, X, Y, neuron_reference):
+    """``X``, ``Y`` and per-sample neuron references on the samples of positive
+    weight."""
+    keep = sample_weight > 0
+    if neuron_reference is not None:
+        neuron_reference = [r[keep] if np.ndim(r) == 2 else r for r in neuron_reference]
+    return X[keep], Y[keep], neuron_reference
 
 
 def average_sensitivities(X, Y, snapshots, hidden_activation, output_activation, **kw):

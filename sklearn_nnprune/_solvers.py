@@ -187,8 +187,9 @@ class _Evaluator:
         np.maximum(P, self._eps, out=out)
         return np.minimum(out, 1 - self._eps, out=out)
 
-    def _mean_sample_loss(self, Y, P, P_minus_Y, labels=None):
-        """``sample_losses(Y, P, output_activation).mean()``, bitwise, in buffers.
+    def _mean_sample_loss(self, Y, P, P_minus_Y, labels=None, sample_weight=None):
+        """``sample_losses(Y, P, output_activation).mean()``, bitwise, in buffers
+        (with ``sample_weight``: the weighted mean).
 
         ``xlogy(y, p)`` is ``y * log(p)`` except that it returns +0.0 where y == 0;
         ``y * log(p)`` gives -0.0 there (p is clipped below 1), and a signed zero
@@ -204,15 +205,15 @@ class _Evaluator:
             p = np.take_along_axis(P, labels[:, None], axis=1).ravel()
             self._clip(p, p)
             np.log(p, out=p)
-            return -_mean(p)
+            return -_mean(p, sample_weight)
         b0, b1, b2 = (b[:n] for b in self._out_bufs)
         if name == "identity":
             np.multiply(P_minus_Y, P_minus_Y, out=b0)
             rows = np.add.reduce(b0, axis=1, out=self._row_loss[:n])
             rows *= 0.5
-            return _mean(rows)
+            return _mean(rows, sample_weight)
         if name not in ("logistic", "softmax"):
-            return sample_losses(Y, P, name).mean()
+            return _mean(sample_losses(Y, P, name), sample_weight)
         self._clip(P, b0)
         np.log(b0, out=b1)
         b1 *= Y
@@ -223,10 +224,16 @@ class _Evaluator:
             b0 *= b2
             b1 += b0
         rows = np.add.reduce(b1, axis=1, out=self._row_loss[:n])
-        return -_mean(rows)
+        return -_mean(rows, sample_weight)
 
-    def __call__(self, X, Y, coefs, intercepts, weights_flat=None, labels=None):
+    def __call__(self, X, Y, coefs, intercepts, weights_flat=None, labels=None,
+                 sample_weight=None):
         """Mean penalized loss; gradients in ``self.grad``.
+
+        With ``sample_weight`` (non-negative, one per row) the loss is the
+        weighted mean and the L2 term is divided by the weights' sum instead of
+        the number of rows, as in scikit-learn's MLP: integer weights give the
+        loss of the rows repeated.
 
         ``weights_flat``, if given, is the raveled concatenation of ``coefs`` (a view
         of one flat parameter vector), used to add the L2 term in one operation.
@@ -251,7 +258,10 @@ class _Evaluator:
         P = acts[-1]
         deltas = [d[:n] for d in self.deltas]
         np.subtract(P, Y, out=deltas[-1])
-        loss = self._mean_sample_loss(Y, P, deltas[-1], labels)
+        loss = self._mean_sample_loss(Y, P, deltas[-1], labels, sample_weight)
+        if sample_weight is not None:
+            n = sample_weight.sum()  # the weights take the place of the row count
+            deltas[-1] *= sample_weight[:, None]
         loss += 0.5 * self.alpha / n * sum(np.vdot(W, W) for W in coefs)
 
         for l in range(last, 0, -1):
@@ -282,9 +292,11 @@ class _Evaluator:
         return loss
 
 
-def _mean(x):
+def _mean(x, weights=None):
     """``x.mean()`` of a 1-d array, the same sum and division without np.mean's
-    overhead."""
+    overhead; with ``weights``, the weighted mean."""
+    if weights is not None:
+        return np.dot(x, weights) / weights.sum()
     return np.add.reduce(x) / x.shape[0]
 
 
@@ -312,12 +324,14 @@ def _flat(loss_curve):
 
 def fit_lbfgs(X, Y, coefs, intercepts, masks, *, alpha, hidden_activation,
               output_activation, max_iter, tol=1e-6, n_snapshots=1, max_fun=15000,
-              frozen=None, step_units=None):
+              frozen=None, step_units=None, sample_weight=None):
     """Minimize the penalized loss with scipy's L-BFGS-B over the active parameters.
 
     ``frozen`` (None or boolean arrays shaped like ``coefs``) marks weights that
     keep their values (quantized weights); ``step_units`` (None or one boolean
-    array per hidden layer) marks threshold neurons (see ``_network.forward``).
+    array per hidden layer) marks threshold neurons (see ``_network.forward``);
+    ``sample_weight`` (None or one non-negative weight per row) weighs the loss
+    (see :class:`_Evaluator`).
 
     Returns ``(coefs, intercepts, info)``; ``info`` holds ``n_iter``, ``loss``,
     ``loss_curve``, ``snapshots`` (list of (coefs, intercepts)) and ``converged``
@@ -336,6 +350,8 @@ def fit_lbfgs(X, Y, coefs, intercepts, masks, *, alpha, hidden_activation,
     labels = _one_hot_labels(Y) if output_activation == "softmax" else None
     if single:
         Y = Y.astype(np.float32, copy=False)
+    if sample_weight is not None:
+        sample_weight = np.asarray(sample_weight, dtype=dtype)
 
     def fun(theta):
         if single:
@@ -343,17 +359,18 @@ def fit_lbfgs(X, Y, coefs, intercepts, masks, *, alpha, hidden_activation,
         if packer.dense:
             W, b = _flat_views(theta, masks)
             loss = evaluate(X, Y, W, b, weights_flat=theta[:evaluate._weight_grads.size],
-                            labels=labels)
+                            labels=labels, sample_weight=sample_weight)
             # scipy keeps the returned gradient: hand it a copy of the buffer.
             return loss, evaluate.grad.copy()
         W, b = packer.unpack(theta)
-        loss = evaluate(X, Y, W, b, labels=labels)
+        loss = evaluate(X, Y, W, b, labels=labels, sample_weight=sample_weight)
         return loss, packer.pack(evaluate.coef_grads, evaluate.intercept_grads)
 
     def _fun_single(theta):
         W, b = packer.unpack(theta)
         loss = evaluate(X, Y, [w.astype(np.float32) for w in W],
-                        [v.astype(np.float32) for v in b], labels=labels)
+                        [v.astype(np.float32) for v in b], labels=labels,
+                        sample_weight=sample_weight)
         grad = packer.pack(evaluate.coef_grads, evaluate.intercept_grads)
         return float(loss), grad.astype(np.float64)
 
@@ -398,11 +415,13 @@ def _copies(coefs, intercepts):
 def fit_adam(X, Y, coefs, intercepts, masks, *, alpha, hidden_activation,
              output_activation, max_iter, random_state, tol=1e-4, n_iter_no_change=10,
              batch_size=200, learning_rate=1e-3, beta_1=0.9, beta_2=0.999,
-             epsilon=1e-8, n_snapshots=1, frozen=None, step_units=None):
+             epsilon=1e-8, n_snapshots=1, frozen=None, step_units=None,
+             sample_weight=None):
     """Mini-batch Adam; stops when the epoch loss has not improved by ``tol`` for
     ``n_iter_no_change`` epochs (early stopping on the training loss).
 
-    ``frozen`` and ``step_units`` are as in :func:`fit_lbfgs`.
+    ``frozen``, ``step_units`` and ``sample_weight`` are as in :func:`fit_lbfgs`
+    (each batch's loss is its weighted mean, as in scikit-learn's MLP).
 
     ``random_state`` is a numpy RandomState used to shuffle samples each epoch.
     Returns ``(coefs, intercepts, info)`` as :func:`fit_lbfgs`.
@@ -432,6 +451,10 @@ def fit_adam(X, Y, coefs, intercepts, masks, *, alpha, hidden_activation,
     Yb_buf = np.empty((batch_size, Y.shape[1]), dtype=Y.dtype)
     labels = _one_hot_labels(Y) if output_activation == "softmax" else None
     labels_buf = None if labels is None else np.empty(batch_size, dtype=labels.dtype)
+    if sample_weight is not None:
+        sample_weight = np.asarray(sample_weight, dtype=dtype)
+        weight_buf = np.empty(batch_size, dtype=dtype)
+        epoch_weight = sample_weight.sum()
     history = deque(maxlen=max(int(n_snapshots), 1))
     loss_curve = []
     best_loss, no_improvement, t, n_iter = np.inf, 0, 0, 0
@@ -447,8 +470,13 @@ def fit_adam(X, Y, coefs, intercepts, masks, *, alpha, hidden_activation,
             Xb = np.take(X, idx, axis=0, out=Xb_buf[:nb])
             Yb = np.take(Y, idx, axis=0, out=Yb_buf[:nb])
             lb = None if labels is None else np.take(labels, idx, out=labels_buf[:nb])
-            loss = evaluate(Xb, Yb, coefs, intercepts, weights_flat=weights_flat, labels=lb)
-            epoch_loss += loss * nb
+            wb = (None if sample_weight is None
+                  else np.take(sample_weight, idx, out=weight_buf[:nb]))
+            if wb is not None and not wb.any():
+                continue  # a batch of zero weights has no loss and no gradient
+            loss = evaluate(Xb, Yb, coefs, intercepts, weights_flat=weights_flat, labels=lb,
+                            sample_weight=wb)
+            epoch_loss += loss * (nb if wb is None else wb.sum())
             t += 1
             step = learning_rate * np.sqrt(1 - beta_2 ** t) / (1 - beta_1 ** t)
             # m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2;
@@ -465,7 +493,7 @@ def fit_adam(X, Y, coefs, intercepts, masks, *, alpha, hidden_activation,
             tmp /= tmp2
             theta -= tmp
         n_iter = epoch + 1
-        epoch_loss /= n
+        epoch_loss /= n if sample_weight is None else epoch_weight
         loss_curve.append(epoch_loss)
         history.append(_copies(coefs, intercepts))
         if epoch_loss > best_loss - tol:

@@ -80,7 +80,8 @@ def fresh_state(search, masks, seed):
     nets = []
     for fold in search.criterion.folds:
         trained_coefs, trained_intercepts, info = search.trainer.train(
-            fold.X, fold.Y, coefs, intercepts, masks, search.settings.max_iter, rng)
+            fold.X, fold.Y, coefs, intercepts, masks, search.settings.max_iter, rng,
+            sample_weight=fold.w)
         nets.append(Network(trained_coefs, trained_intercepts, masks, info["snapshots"]))
     return State(tuple(nets))
 

@@ -58,7 +58,8 @@ def entry_gradients(search, state):
         masks[0][:, live] = True
         _, grads, _ = loss_and_gradients(fold.X, fold.Y, net.coefs, net.intercepts, masks,
                                          0.0, settings.activation,
-                                         settings.output_activation, net.steps)
+                                         settings.output_activation, net.steps,
+                                         sample_weight=fold.w)
         total = total + np.abs(grads[0]).sum(axis=1)
     return np.where(state.masks[0].any(axis=1), 0.0, total)
 

@@ -26,7 +26,7 @@ from typing import NamedTuple
 import numpy as np
 from sklearn.model_selection import train_test_split
 
-from .criterion import Criterion, Fold, paired_se
+from .criterion import Criterion, Fold
 from .ranking import hidden_means, indicators
 from .state import Network
 
@@ -92,22 +92,26 @@ class SubsampledCriterion(Criterion):
         The training rows, in random order; the subsample is its first ``n_fit``.
     n_fit : int
     validation : tuple
-        ``(X_val, y_val)`` of the held-out split, standardized.
+        ``(X_val, y_val, w_val)`` of the held-out split, standardized, and its
+        sample weights (None without ``sample_weight``).
+    weights : ndarray or None
+        The sample weights of all the rows.
     **kw
         As for :class:`.criterion.Criterion`.
     """
 
-    def __init__(self, data, Y, y, pool, n_fit, validation, **kw):
+    def __init__(self, data, Y, y, pool, n_fit, validation, weights=None, **kw):
         self.data, self.Y, self.y, self.pool, self.n_fit = data, Y, y, pool, n_fit
-        self.validation = validation
+        self.validation, self.sample_weight = validation, weights
         rows = pool[:n_fit]
+        X_val, y_val, w_val = validation
         fold = Fold(data.rows(rows), Y[rows].astype(data.dtype, copy=False), y[rows],
-                    *validation)
+                    X_val, y_val, None if weights is None else weights[rows], w_val)
         super().__init__([fold], **kw)
         self._kw = kw
 
     @classmethod
-    def split(cls, data, Y, y, validation_fraction, classifier, rng, **kw):
+    def split(cls, data, Y, y, validation_fraction, classifier, rng, weights=None, **kw):
         """The held-out split (stratified for classifiers) and the first subsample."""
         n = data.X.shape[0]
         n_val = (min(n // 5, MAX_HELD_OUT_ROWS) if validation_fraction is None
@@ -116,7 +120,8 @@ class SubsampledCriterion(Criterion):
                                     stratify=y if classifier else None)
         # train_test_split returns the rows shuffled: any prefix is a random sample.
         return cls(data, Y, y, fit, min(START_FIT_ROWS, fit.size),
-                   (data.rows(val), y[val]), **kw)
+                   (data.rows(val), y[val], None if weights is None else weights[val]),
+                   weights, **kw)
 
     def grown(self):
         """The criterion on twice the training rows (up to ``MAX_FIT_ROWS`` and the
@@ -125,13 +130,13 @@ class SubsampledCriterion(Criterion):
         if n_fit <= self.n_fit:
             return None
         return SubsampledCriterion(self.data, self.Y, self.y, self.pool, n_fit,
-                                   self.validation, **self._kw)
+                                   self.validation, self.sample_weight, **self._kw)
 
     def in_doubt(self, contributions, reference, margin=1.0):
         """Whether the decision of :meth:`holds` on ``contributions`` is within one
         standard error of going the other way."""
         diff = reference - contributions
-        se = paired_se(diff)
+        se = self.noise(diff)
         threshold = self.tolerance + margin * self.noise_tolerance * se
         return se > 0 and abs(diff.sum() - threshold) < se
 
@@ -172,22 +177,28 @@ def _row_chunks(n):
     return [slice(start, min(start + _CHUNK_ROWS, n)) for start in range(0, n, _CHUNK_ROWS)]
 
 
-def chunked_hidden_means(net, X, activation, output_activation):
+def chunked_hidden_means(net, X, activation, output_activation, sample_weight=None):
     """:func:`.ranking.hidden_means` over ``X`` in row chunks (bounded memory)."""
     n, total = X.shape[0], None
+    whole = n if sample_weight is None else sample_weight.sum()
     for rows in _row_chunks(n):
-        part = [m * ((rows.stop - rows.start) / n) for m in
-                hidden_means(net, X[rows], activation, output_activation, None)]
+        w = None if sample_weight is None else sample_weight[rows]
+        share = (rows.stop - rows.start if w is None else w.sum()) / whole
+        part = [m * share for m in
+                hidden_means(net, X[rows], activation, output_activation, None, w)]
         total = part if total is None else [t + p for t, p in zip(total, part)]
     return total
 
 
-def chunked_input_indicators(net, X, Y, settings):
+def chunked_input_indicators(net, X, Y, settings, sample_weight=None):
     """:func:`.ranking.indicators` of the inputs over ``X`` in row chunks: sums
     (or maxima, ``indicator="max"``) over samples, so the chunks add up."""
     total = None
     for rows in _row_chunks(X.shape[0]):
-        part = indicators("inputs", net, X[rows], Y[rows], settings)
+        w = None if sample_weight is None else sample_weight[rows]
+        if w is not None and not w.any():
+            continue
+        part = indicators("inputs", net, X[rows], Y[rows], settings, sample_weight=w)
         total = part if total is None else (
             np.maximum(total, part) if settings.indicator == "max" else total + part)
     return total

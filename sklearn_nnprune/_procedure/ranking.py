@@ -14,25 +14,32 @@ from .._sensitivity import average_sensitivities, sensitivities
 from .state import alive_neurons
 
 
-def indicators(kind, net, X, Y, settings, neuron_reference=None):
-    """The indicators of ``kind`` of ``net`` on (X, Y), averaged over its trajectory."""
+def indicators(kind, net, X, Y, settings, neuron_reference=None, sample_weight=None):
+    """The indicators of ``kind`` of ``net`` on (X, Y), averaged over its trajectory
+    (the samples weighted by ``sample_weight``, if given)."""
     return average_sensitivities(
         X, Y, net.snapshots, settings.activation, settings.output_activation,
         kinds=(kind,), how=settings.indicator, input_reference=settings.input_reference,
-        neuron_reference=neuron_reference)[kind]
+        neuron_reference=neuron_reference, sample_weight=sample_weight)[kind]
 
 
-def hidden_means(net, X, activation, output_activation, steps):
-    """Mean output of every hidden neuron on ``X``, one array per hidden layer."""
+def hidden_means(net, X, activation, output_activation, steps, sample_weight=None):
+    """Mean output of every hidden neuron on ``X`` (weighted by ``sample_weight``,
+    if given), one array per hidden layer."""
     acts = forward(X, net.coefs, net.intercepts, activation, output_activation, steps)
-    return [a.mean(axis=0) for a in acts[1:-1]]
+    if sample_weight is None:
+        return [a.mean(axis=0) for a in acts[1:-1]]
+    share = sample_weight / sample_weight.sum()
+    return [share @ a for a in acts[1:-1]]
 
 
-def neuron_reference(net, X, settings):
-    """The output a removed neuron is replaced by: its mean on ``X``, or 0."""
+def neuron_reference(net, fold, settings):
+    """The output a removed neuron is replaced by: its mean on the training rows
+    of ``fold``, or 0."""
     if settings.reference == "zero" or len(net.coefs) == 1:
         return [np.zeros(M.shape[1]) for M in net.masks[:-1]]
-    return hidden_means(net, X, settings.activation, settings.output_activation, net.steps)
+    return hidden_means(net, fold.X, settings.activation, settings.output_activation,
+                        net.steps, fold.w)
 
 
 def _summed(kind, per_fold):
@@ -56,9 +63,9 @@ def rank_removals(kind, state, folds, settings):
     """``(keys, neuron_references)``: the live candidates of ``kind`` from least to
     most significant, and for neurons the per-fold outputs a removed neuron is
     replaced by (measured when ranked; None for the other kinds)."""
-    references = [neuron_reference(net, fold.X, settings) if kind == "neurons" else None
+    references = [neuron_reference(net, fold, settings) if kind == "neurons" else None
                   for net, fold in zip(state.nets, folds)]
-    total = _summed(kind, (indicators(kind, net, fold.X, fold.Y, settings, ref)
+    total = _summed(kind, (indicators(kind, net, fold.X, fold.Y, settings, ref, fold.w)
                            for net, fold, ref in zip(state.nets, folds, references)))
     masks = state.masks
     if kind == "inputs" and settings.input_groups is not None:
@@ -118,8 +125,8 @@ def rank_level_fixing(state, targets, folds, settings):
     total = _summed("synapses", (
         average_sensitivities(fold.X, fold.Y, net.snapshots, settings.activation,
                               settings.output_activation, kinds=("synapses",),
-                              how=settings.indicator,
-                              synapse_reference=net_targets)["synapses"]
+                              how=settings.indicator, synapse_reference=net_targets,
+                              sample_weight=fold.w)["synapses"]
         for net, fold, net_targets in zip(state.nets, folds, targets)))
     keys, values = _synapse_keys(state.masks, total, free=state.nets[0].frozen)
     if not keys:
@@ -142,7 +149,7 @@ def least_binarization_change(state, tried, folds, settings):
         return sensitivities(fold.X, fold.Y, net.coefs, net.intercepts, settings.activation,
                              settings.output_activation, kinds=("neurons",),
                              how=settings.indicator, neuron_reference=reference,
-                             step_units=net.steps)["neurons"]
+                             step_units=net.steps, sample_weight=fold.w)["neurons"]
 
     total = _summed("neurons", (threshold_indicators(net, fold)
                                 for net, fold in zip(state.nets, folds)))

@@ -70,13 +70,14 @@ def _first_training(settings, criterion, trainer, rng, layer_sizes):
     init = trainer.initialize(layer_sizes, rng, settings.initial_masks)
     nets, converged, info = [], True, None
     for fold in criterion.folds:
-        coefs, intercepts, info = trainer.train(fold.X, fold.Y, *init, settings.max_iter, rng)
+        coefs, intercepts, info = trainer.train(fold.X, fold.Y, *init, settings.max_iter, rng,
+                                                sample_weight=fold.w)
         nets.append(Network(coefs, intercepts, init[2], info["snapshots"]))
         converged &= info["converged"]
     return State(tuple(nets)), info, converged
 
 
-def without_dependent_inputs(search, progress, X):
+def without_dependent_inputs(search, progress, X, sample_weight=None):
     """``progress`` with the kept inputs that are exact linear combinations of other
     kept inputs (plus a constant) on ``X`` removed, their weights moved to the
     others (the function is unchanged), as one step of kind "dependent".
@@ -89,7 +90,8 @@ def without_dependent_inputs(search, progress, X):
     """
     state = progress.state
     kept = np.flatnonzero(state.masks[0].any(axis=1))
-    basis, dependent = independent_columns(X[:, kept], DEPENDENT_RTOL)
+    basis, dependent = independent_columns(X[:, kept], DEPENDENT_RTOL,
+                                           sample_weight=sample_weight)
     if not dependent.size:
         return progress
     basis, dependent = kept[basis], kept[dependent]
@@ -102,7 +104,8 @@ def without_dependent_inputs(search, progress, X):
     return search.record(progress, step, new)
 
 
-def prune_network(X, Y, layer_sizes, *, settings, criterion, trainer, rng, log):
+def prune_network(X, Y, layer_sizes, *, settings, criterion, trainer, rng, log,
+                  sample_weight=None):
     """Train and prune a network on standardized inputs ``X`` and coded targets ``Y``.
 
     Parameters
@@ -120,6 +123,8 @@ def prune_network(X, Y, layer_sizes, *, settings, criterion, trainer, rng, log):
     rng : numpy.random.RandomState
     log : callable
         ``log(message)`` for progress lines.
+    sample_weight : ndarray or None
+        The weights of all the rows (the criterion holds its folds' weights).
 
     Returns
     -------
@@ -137,9 +142,11 @@ def prune_network(X, Y, layer_sizes, *, settings, criterion, trainer, rng, log):
     progress = search.prune(Progress(state, baseline, ()))
     if settings.simplify and "inputs" in settings.kinds:
         # On large data: exact dependence on the training subsample.
+        rows, weights = ((search.criterion.folds[0].X, search.criterion.folds[0].w)
+                         if isinstance(X, RowData) else (X, sample_weight))
         progress = without_dependent_inputs(
-            search, progress,
-            search.criterion.folds[0].X if isinstance(X, RowData) else X)
+            search, progress, _weighed_rows(rows, weights),
+            None if weights is None else weights[weights > 0])
     level_scales = None
     # Logically transparent network (METHOD.md 6.5-6.6): levels, then thresholds.
     if settings.levels is not None:
@@ -155,7 +162,8 @@ def prune_network(X, Y, layer_sizes, *, settings, criterion, trainer, rng, log):
         # The structure was chosen out of sample; the weights use all the data.
         coefs, intercepts, training = trainer.train(X, Y, final.coefs, final.intercepts,
                                                     final.masks, settings.max_iter, rng,
-                                                    final.frozen, final.steps)
+                                                    final.frozen, final.steps,
+                                                    sample_weight)
         final = Network(coefs, intercepts, final.masks, training["snapshots"], final.frozen,
                         final.steps, final.level_scales)
         converged = training["converged"]
@@ -165,8 +173,8 @@ def prune_network(X, Y, layer_sizes, *, settings, criterion, trainer, rng, log):
         # Structure that is obviously removable goes without asking the criterion.
         for kind, simplified in (("negligible", fold_negligible_neurons),
                                  ("merge", merge_duplicates)):
-            final, keys = simplified(final, X, settings.activation,
-                                     settings.output_activation)
+            final, keys = simplified(final, _weighed_rows(X, sample_weight),
+                                     settings.activation, settings.output_activation)
             if keys:
                 masks = (final.masks if columns is None else
                          expand_inputs(final, columns, layer_sizes[0]).masks)
@@ -190,6 +198,12 @@ def _pace(settings, criterion, X, first_seconds, state):
     _, n_neurons, n_synapses = count_structure(state.masks)
     return Pace(SINGLE_TRIES * max(len(settings.kinds), 1), final,
                 row_work(n_synapses, n_neurons))
+
+
+def _weighed_rows(X, sample_weight):
+    """The rows of ``X`` that carry weight: exact relations and negligible or
+    duplicate neurons are judged where the loss is (zero weights are no rows)."""
+    return X if sample_weight is None else X[sample_weight > 0]
 
 
 def _final_data(net, X, Y):

@@ -161,7 +161,7 @@ class PathSearch:
                 zip(networks, self.criterion.folds)):
             coefs, intercepts, info = self.trainer.train(
                 fold.X, fold.Y, coefs, intercepts, masks, self.settings.retrain_iter,
-                self.rng, frozen=frozen, steps=steps)
+                self.rng, frozen=frozen, steps=steps, sample_weight=fold.w)
             nets.append(Network(coefs, intercepts, masks, info["snapshots"], frozen, steps,
                                 None if level_scales is None else level_scales[k]))
         return State(tuple(nets))

@@ -69,12 +69,15 @@ class Trainer:
         return coefs, intercepts, masks
 
     def train(self, X, Y, coefs, intercepts, masks, max_iter, rng, frozen=None,
-              steps=None):
+              steps=None, sample_weight=None):
         """``(coefs, intercepts, info)`` after training from the given weights with
-        the masks fixed; ``info`` as the solvers return it."""
+        the masks fixed (the rows' losses weighted by ``sample_weight``, if
+        given); ``info`` as the solvers return it."""
         kw = dict(alpha=self.alpha, hidden_activation=self.activation,
                   output_activation=self.output_activation, max_iter=max_iter,
                   n_snapshots=self.accumulate, frozen=frozen, step_units=steps)
+        if sample_weight is not None:
+            kw["sample_weight"] = sample_weight
         if self.solver == "lbfgs":
             # scipy's L-BFGS-B step works on short vectors: with several BLAS threads
             # its time is thread start-up (4x slower on 2 cores). Only products over
