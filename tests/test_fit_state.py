@@ -454,3 +454,47 @@ def test_interrupt_during_the_one_se_choice_keeps_what_was_decided(monkeypatch, 
     chosen = [entry for entry in est.pruning_path_ if entry["chosen"]]
     assert len(chosen) == 1
     np.testing.assert_array_equal(est.predict(X), _labels_from_forward(est, X))
+
+
+# ---------------------------------------------------------------------------
+# A real Ctrl-C (SIGINT) at an arbitrary moment: either a consistent estimator
+# with the warning, or KeyboardInterrupt and the previous state; never a mix.
+
+@pytest.mark.skipif(not hasattr(__import__("signal"), "SIGINT"), reason="no SIGINT")
+@pytest.mark.parametrize("delay", [0.05, 0.4, 1.0])
+def test_a_real_sigint_at_any_moment_never_leaves_a_mixed_estimator(data, delay):
+    import os
+    import signal
+    import threading
+
+    if signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+        pytest.skip("SIGINT does not raise KeyboardInterrupt here")
+    X, y = make_classification(n_samples=1500, n_features=20, n_informative=4,
+                               random_state=0)
+    params = dict(hidden_layer_sizes=(16,), max_iter=200, retrain_iter=30, cv=3,
+                  random_state=0)
+    est = PrunedMLPClassifier(**params).fit(X[:200], y[:200])
+    before = _snapshot(est)
+    labels = np.where(y == 1, "yes", "no")
+    timer = threading.Timer(delay, os.kill, (os.getpid(), signal.SIGINT))
+    finished = aborted = False
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            timer.start()
+            try:
+                est.fit(X, labels)
+                finished = True
+            finally:
+                timer.cancel()
+                timer.join()
+        except KeyboardInterrupt:
+            aborted = not finished
+    warned = [w for w in caught if issubclass(w.category, PruningInterruptedWarning)]
+    if aborted:
+        _assert_same_state(est, before)
+        assert not warned
+    else:
+        assert list(est.classes_) == ["no", "yes"]
+        assert len(warned) == (est._interrupted_at is not None)
+    np.testing.assert_array_equal(est.predict(X), _labels_from_forward(est, X))
