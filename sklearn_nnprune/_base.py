@@ -21,6 +21,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, RealNotInt, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ._interrupt import warn_interrupted
 from ._network import count_structure, predict_output
 from ._procedure import (PRUNABLE_KINDS, PruningSettings, Trainer, history_rows,
                          input_names, make_criterion, prune_network)
@@ -507,7 +508,9 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
                                trainer=trainer, rng=rng, log=self._progress_log(),
                                sample_weight=sample_weight)
         self._warn_convergence(result.converged)
+        warn_interrupted(self, result.interrupted_at)
         fitted = dict(_output_activation=output_activation, _x_mean=x_mean,
+                      _interrupted_at=result.interrupted_at,
                       _x_scale=x_scale,
                       scoring_=self._criterion_scoring(n_rows),
                       # No criterion decided anything when a structure was given.

@@ -8,8 +8,10 @@ from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 from sklearn.utils._param_validation import Interval, RealNotInt
 from sklearn.utils.multiclass import type_of_target
-from sklearn.utils.validation import _check_feature_names_in, check_is_fitted, validate_data
+from sklearn.utils.validation import (_check_feature_names_in, _check_sample_weight,
+                                      check_is_fitted, validate_data)
 
+from ._base import previous_state_on_failure
 from ._targets import holds_class_labels
 
 _REGRESSION_TARGETS = ("continuous", "continuous-multioutput")
@@ -111,63 +113,119 @@ class InputBinarizer(TransformerMixin, BaseEstimator):
         self.min_samples_leaf = min_samples_leaf
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y):
+    def fit(self, X, y, sample_weight=None):
         """Learn one threshold per continuous input from (X, y).
+
+        The fit is atomic: when it raises (KeyboardInterrupt included), the
+        binarizer keeps its previous fitted state, or none.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
             Training inputs.
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
-            Target: class labels or numeric values.
+            Target: class labels or numeric values. Whole numbers with few
+            distinct values are class labels (as for the selector's default
+            network), whatever their size: 0 and 1e300 are two classes.
+        sample_weight : array-like of shape (n_samples,) or None, default=None
+            Non-negative weights of the rows in the stumps' criterion (weighted
+            Gini impurity or squared error). An integer weight counts as that
+            many copies of the row and a zero weight drops it, also for
+            ``min_samples_leaf``, which then counts weight, and for which inputs
+            are Boolean. None: every row weighs 1.
 
         Returns
         -------
         self : InputBinarizer
             The fitted transformer.
         """
+        with previous_state_on_failure(self):
+            for name, value in self._fit(X, y, sample_weight).items():
+                setattr(self, name, value)
+        return self
+
+    def _fit(self, X, y, sample_weight):
+        """The fitted attributes of a fit on (X, y), as a dict."""
         X, y = validate_data(self, X, y, dtype=np.float64, multi_output=True,
                              y_numeric=False)
-        target = type_of_target(y, input_name="y", raise_unknown=True)
+        with np.errstate(invalid="ignore"):  # its cast of 1e300 to an integer
+            target = type_of_target(y, input_name="y", raise_unknown=True)
         if target not in _REGRESSION_TARGETS + _CLASSIFICATION_TARGETS:
             raise ValueError(f"InputBinarizer needs class labels or numeric targets; "
                              f"got a target of type {target!r}.")
+        weights = None
+        if sample_weight is not None:
+            # Negative weights and weights all 0 are errors that name them.
+            weights = _check_sample_weight(sample_weight, X, ensure_non_negative=True)
+            # A row of weight 0 is a row dropped, also from the values between
+            # which a threshold lies.
+            kept = weights > 0
+            X, y, weights = X[kept], y[kept], weights[kept]
         # Whole-number floats with many values (load_diabetes) are numeric, as for
-        # the selector's default network.
-        if holds_class_labels(y):
-            stump = DecisionTreeClassifier(max_depth=1, random_state=0,
-                                           min_samples_leaf=self.min_samples_leaf)
-        else:
-            stump = DecisionTreeRegressor(max_depth=1, random_state=0,
-                                          min_samples_leaf=self.min_samples_leaf)
-        self.boolean_inputs_ = ((X == 0.0) | (X == 1.0)).all(axis=0)
+        # the selector's default network; a few whole values are classes, coded
+        # 0, 1, ... for the stump (type_of_target calls 0 and 1e300 "continuous",
+        # since 1e300 fits no integer type).
+        classes = holds_class_labels(y)
+        if classes:
+            y = (np.unique(y, return_inverse=True)[1].reshape(y.shape) if y.ndim == 1
+                 else np.column_stack([np.unique(c, return_inverse=True)[1] for c in y.T]))
+        boolean = ((X == 0.0) | (X == 1.0)).all(axis=0)
+        thresholds, unsplit = self._thresholds(X, y, boolean, classes, weights)
+        if unsplit:
+            self._warn_unsplit(unsplit, weights is not None)
+        return dict(boolean_inputs_=boolean, thresholds_=thresholds)
+
+    def _stump(self, classes, weights):
+        """The decision stump that finds a threshold, or None when no split can
+        leave ``min_samples_leaf`` on each side. With ``weights`` the leaves must
+        hold that much weight (as many rows as repeated rows would count)."""
+        kwargs = dict(max_depth=1, random_state=0, min_samples_leaf=self.min_samples_leaf)
+        if weights is not None:
+            leaf, total = self.min_samples_leaf, weights.sum()
+            need = leaf if isinstance(leaf, Integral) else np.ceil(leaf * total)
+            if 2 * need > total:
+                return None
+            # Slightly below, so that a leaf of exactly `need` is not lost to rounding.
+            kwargs.update(min_samples_leaf=1,
+                          min_weight_fraction_leaf=need * (1 - 1e-9) / total)
+        return (DecisionTreeClassifier if classes else DecisionTreeRegressor)(**kwargs)
+
+    def _thresholds(self, X, y, boolean, classes, weights):
+        """``(thresholds, unsplit)``: the threshold of every input (0.5 for the
+        Boolean ones) and the inputs no split separates."""
+        stump = self._stump(classes, weights)
         thresholds = np.full(X.shape[1], 0.5)
         unsplit = []
         # One stump per continuous input: a loop over features, not samples.
-        for i in np.flatnonzero(~self.boolean_inputs_):
+        for i in np.flatnonzero(~boolean):
             # The stump sees rank codes, not values: trees work in float32 and do not
             # split values closer than about 1e-7, which would lose the threshold of
             # a feature with a tiny spread or a large offset.
             values, codes = np.unique(X[:, i], return_inverse=True)
-            tree = stump.fit(codes.reshape(-1, 1).astype(np.float64), y).tree_
-            if tree.node_count == 1:
+            tree = (None if stump is None else
+                    stump.fit(codes.reshape(-1, 1).astype(np.float64), y,
+                              sample_weight=weights).tree_)
+            if tree is None or tree.node_count == 1:
                 thresholds[i] = values[-1]
                 unsplit.append(i)
                 continue
             below = int(np.floor(tree.threshold[0]))
             thresholds[i] = _simplest_between(values[below], values[below + 1])
-        self.thresholds_ = thresholds
-        if unsplit:
-            names = getattr(self, "feature_names_in_", None)
-            shown = [str(names[i]) if names is not None else f"x{i}" for i in unsplit]
-            leaf = self.min_samples_leaf
-            leaf = (f"{leaf} sample{'s' if leaf != 1 else ''}" if isinstance(leaf, Integral)
-                    else f"a fraction {leaf} of the samples")
-            warnings.warn(f"InputBinarizer: no split of input(s) {', '.join(shown[:10])}"
-                          f"{' ...' if len(shown) > 10 else ''} with at least {leaf} "
-                          "(min_samples_leaf) on each side separates y better than none; "
-                          "their columns are constant 0.", UserWarning)
-        return self
+        return thresholds, unsplit
+
+    def _warn_unsplit(self, unsplit, weighted):
+        """Warn that the inputs ``unsplit`` became constant 0 columns."""
+        names = getattr(self, "feature_names_in_", None)
+        shown = [str(names[i]) if names is not None else f"x{i}" for i in unsplit]
+        leaf = self.min_samples_leaf
+        leaf = (f"{leaf} sample{'s' if leaf != 1 else ''}" if isinstance(leaf, Integral)
+                else f"a fraction {leaf} of the samples")
+        if weighted:
+            leaf += " (in sample weight)"
+        warnings.warn(f"InputBinarizer: no split of input(s) {', '.join(shown[:10])}"
+                      f"{' ...' if len(shown) > 10 else ''} with at least {leaf} "
+                      "(min_samples_leaf) on each side separates y better than none; "
+                      "their columns are constant 0.", UserWarning)
 
     def transform(self, X):
         """Boolean conditions ``x_i > t_i`` as 0/1 columns.

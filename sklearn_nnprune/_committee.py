@@ -11,6 +11,7 @@ a robust measure of its importance.
 import warnings
 from collections import deque
 from numbers import Integral
+from typing import NamedTuple, Optional
 
 import numpy as np
 import pandas as pd
@@ -20,13 +21,16 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils._tags import ClassifierTags, RegressorTags
 from sklearn.utils.metaestimators import available_if
+from sklearn.utils.metadata_routing import UNUSED
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.parallel import Parallel, delayed
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
+from ._base import previous_state_on_failure, resolve_criterion, resolve_scoring
 from ._checks import numeric_target
 from ._estimators import PrunedMLPClassifier, PrunedMLPRegressor
-from ._base import resolve_criterion, resolve_scoring
+from ._interrupt import PruningInterruptedWarning, interruption_note
+from ._meta import fit_quietly, fitted_until_interrupted, network_fit_params, network_router
 from ._procedure import paired_drop_within_noise
 from ._scaling import mean_and_scale
 
@@ -36,14 +40,28 @@ from ._scaling import mean_and_scale
 _ATTEMPTS_PER_MEMBER = 5
 
 
-def _fit_member(estimator, X, y, columns, names, seed):
+class _Data(NamedTuple):
+    """What every member fit and check of one committee fit sees: the validated
+    data, the input names, the members' fit parameters, the committee's own
+    sample weights (None without) and, for regression, the targets' scale."""
+
+    X: np.ndarray
+    y: np.ndarray
+    names: np.ndarray
+    params: dict
+    weights: Optional[np.ndarray]
+    y_scale: Optional[np.ndarray]
+
+
+def _fit_member(estimator, data, columns, seed):
     """Fit one member on the columns it is allowed to see.
 
     The member gets a DataFrame named after the committee's inputs so that its
     pruning history and rules name the inputs of the full feature space.
     """
     member = clone(estimator).set_params(random_state=seed)
-    return member.fit(pd.DataFrame(X[:, columns], columns=names[columns]), y)
+    X = pd.DataFrame(data.X[:, columns], columns=data.names[columns])
+    return fit_quietly(member, X, data.y, data.params)
 
 
 def _canonical_structure(masks, columns, n_features):
@@ -221,6 +239,9 @@ class MinimalNetworkCommittee(MetaEstimatorMixin, BaseEstimator):
     (60,)
     """
 
+    # The committee's weights are those routed to its members.
+    __metadata_request__fit = {"sample_weight": UNUSED}
+
     _parameter_constraints = {
         "estimator": [PrunedMLPClassifier, PrunedMLPRegressor, None],
         "n_networks": [Interval(Integral, 1, None, closed="left")],
@@ -268,8 +289,16 @@ class MinimalNetworkCommittee(MetaEstimatorMixin, BaseEstimator):
 
     # ------------------------------------------------------------------- fit
     @_fit_context(prefer_skip_nested_validation=False)
-    def fit(self, X, y):
+    def fit(self, X, y, sample_weight=None):
         """Search for distinct minimal networks and keep them as the committee.
+
+        The fit is atomic: when it raises (KeyboardInterrupt included), the
+        committee keeps its previous fitted state, or none. A KeyboardInterrupt
+        (Ctrl-C) during a member's pruning stops that member's pruning (it returns
+        the structure chosen so far, see the user guide) and the search stops
+        after it: the member is judged as any other and the committee is made of
+        the members found until then, with a PruningInterruptedWarning. An
+        interrupt at any other moment aborts the fit.
 
         Parameters
         ----------
@@ -277,32 +306,39 @@ class MinimalNetworkCommittee(MetaEstimatorMixin, BaseEstimator):
             Training data.
         y : array-like of shape (n_samples,) or (n_samples, n_targets)
             Class labels (classification) or target values (regression).
+        sample_weight : array-like of shape (n_samples,) or None, default=None
+            Sample weights, passed on to the fit of every member (not passed at
+            all when None) and used in the committee's check of its members (the
+            weighted training accuracy or R^2; the standard error still counts
+            rows). With metadata routing enabled
+            (``sklearn.set_config(enable_metadata_routing=True)``) they are routed
+            to the members only when the estimator requested them
+            (``estimator.set_fit_request(sample_weight=True)``; the default
+            estimator requests them), and the committee uses what its members get.
 
         Returns
         -------
         self : MinimalNetworkCommittee
             The fitted committee.
         """
+        with previous_state_on_failure(self):
+            for name, value in self._fit(X, y, sample_weight).items():
+                setattr(self, name, value)
+        return self
+
+    def _fit(self, X, y, sample_weight):
+        """The fitted attributes of a fit on (X, y), as a dict."""
         regression = self._is_regression()
         self._vote_rule()
         X, y = validate_data(self, X, y, dtype=np.float64, ensure_min_samples=2,
                              multi_output=regression)
+        fitted, y_scale = {}, None
         if regression:
             y = numeric_target(y, f"{type(self).__name__} with a regressor")
             Y = y.reshape(-1, 1) if y.ndim == 1 else y
-            self._y_scale = mean_and_scale(Y)[1]
+            y_scale = fitted["_y_scale"] = mean_and_scale(Y)[1]
         else:
-            try:
-                check_classification_targets(y)
-            except ValueError as error:
-                if not type_of_target(y).startswith("continuous"):
-                    raise
-                raise ValueError(f"{error} For a committee of regressors, pass "
-                                 "estimator=PrunedMLPRegressor().") from error
-            self.classes_ = np.unique(y)
-            if len(self.classes_) < 2:
-                raise ValueError(f"The target y has only one class ({self.classes_[0]!r}); "
-                                 "a classifier needs at least 2 classes.")
+            fitted["classes_"] = self._classes(y)
         max_attempts = (_ATTEMPTS_PER_MEMBER * self.n_networks if self.max_attempts is None
                         else self.max_attempts)
         if self.n_networks > max_attempts:
@@ -314,30 +350,58 @@ class MinimalNetworkCommittee(MetaEstimatorMixin, BaseEstimator):
         names = (np.asarray(self.feature_names_in_, dtype=object)
                  if hasattr(self, "feature_names_in_")
                  else np.array([f"x{i}" for i in range(n_features)], dtype=object))
-        self._member_names = names
-        members, attempts, self.reference_score_ = self._search(base, X, y, names,
-                                                                max_attempts)
+        params = network_fit_params(self, base, sample_weight)
+        weights = (_check_sample_weight(params["sample_weight"], X, ensure_non_negative=True)
+                   if "sample_weight" in params else None)
+        data = _Data(X, y, names, params, weights, y_scale)
+        members, attempts, fitted["reference_score_"] = self._search(base, data,
+                                                                     max_attempts)
+        fitted.update(_member_names=names, attempts_=attempts)
+        fitted.update(self._member_attributes(members, names))
+        return fitted
 
-        self.estimators_ = [m["estimator"] for m in members]
-        self.estimators_features_ = [m["columns"] for m in members]
-        self.estimators_forbidden_ = [[str(names[i]) for i in sorted(m["forbidden"])]
-                                      for m in members]
-        self.supports_ = np.array([m["support"] for m in members])
-        self.importances_ = np.array([m["importance"] for m in members])
-        self.train_scores_ = np.array([m["score"] for m in members])
-        self.attempts_ = attempts
-        self.feature_importances_ = self.importances_.mean(axis=0)
-        n_using = self.supports_.sum(axis=0)
-        mean_imp = np.divide(self.importances_.sum(axis=0), n_using,
+    def _classes(self, y):
+        """``classes_`` of the class labels ``y``, or a ValueError naming why they
+        are none."""
+        try:
+            check_classification_targets(y)
+        except ValueError as error:
+            if not type_of_target(y).startswith("continuous"):
+                raise
+            raise ValueError(f"{error} For a committee of regressors, pass "
+                             "estimator=PrunedMLPRegressor().") from error
+        classes = np.unique(y)
+        if len(classes) < 2:
+            raise ValueError(f"The target y has only one class ({classes[0]!r}); "
+                             "a classifier needs at least 2 classes.")
+        return classes
+
+    @staticmethod
+    def _member_attributes(members, names):
+        """The fitted attributes that describe the ``members`` found."""
+        n_features = names.shape[0]
+        fitted = dict(
+            estimators_=[m["estimator"] for m in members],
+            estimators_features_=[m["columns"] for m in members],
+            estimators_forbidden_=[[str(names[i]) for i in sorted(m["forbidden"])]
+                                   for m in members],
+            supports_=np.array([m["support"] for m in members]),
+            importances_=np.array([m["importance"] for m in members]),
+            train_scores_=np.array([m["score"] for m in members]))
+        fitted["feature_importances_"] = fitted["importances_"].mean(axis=0)
+        n_using = fitted["supports_"].sum(axis=0)
+        mean_imp = np.divide(fitted["importances_"].sum(axis=0), n_using,
                              out=np.zeros(n_features), where=n_using > 0)
-        self.input_usage_ = pd.DataFrame(
+        fitted["input_usage_"] = pd.DataFrame(
             {"n_members": n_using, "fraction": n_using / len(members),
              "mean_importance": mean_imp},
             index=pd.Index([str(n) for n in names], name="input"))
-        return self
+        return fitted
 
-    def _search(self, base, X, y, names, max_attempts):
-        """Breadth-first search over forbidden-input sets (see the class Notes)."""
+    def _search(self, base, data, max_attempts):
+        """Breadth-first search over forbidden-input sets (see the class Notes);
+        it stops after a member whose pruning was interrupted."""
+        X, y, names = data.X, data.y, data.names
         rng = check_random_state(self.random_state)
         n_features = X.shape[1]
         # The committee's check is on training accuracy (R^2): a member's tolerance
@@ -352,9 +416,10 @@ class MinimalNetworkCommittee(MetaEstimatorMixin, BaseEstimator):
         queue, visited = deque([frozenset()]), {frozenset()}
         fertile, n_reseeds, stale = [], 0, 0
         members, structures, attempts = [], set(), []
-        reference = reference_parts = None
-        parallel = Parallel(n_jobs=self.n_jobs)
-        while len(members) < self.n_networks and len(attempts) < max_attempts:
+        reference = reference_parts = interrupted = None
+        parallel = Parallel(n_jobs=self.n_jobs, return_as="generator")
+        while (len(members) < self.n_networks and len(attempts) < max_attempts
+               and interrupted is None):
             budget = min(self.n_networks - len(members), max_attempts - len(attempts))
             batch = [queue.popleft() for _ in range(min(budget, len(queue)))]
             reseeding = not batch
@@ -367,12 +432,13 @@ class MinimalNetworkCommittee(MetaEstimatorMixin, BaseEstimator):
             seeds = rng.randint(np.iinfo(np.int32).max, size=len(batch))
             columns = [np.array([i for i in range(n_features) if i not in forbidden])
                        for forbidden in batch]
-            fitted = parallel(delayed(_fit_member)(base, X, y, cols, names, seed)
-                              for cols, seed in zip(columns, seeds))
+            fitted, interrupted = fitted_until_interrupted(parallel(
+                delayed(_fit_member)(base, data, cols, seed)
+                for cols, seed in zip(columns, seeds)))
             n_before = len(members)
             for forbidden, cols, seed, est in zip(batch, columns, seeds, fitted):
                 pred = est.predict(pd.DataFrame(X[:, cols], columns=names[cols]))
-                score, parts = self._training_score(y, pred)
+                score, parts = self._training_score(y, pred, data.y_scale, data.weights)
                 if reference is None:  # the first fit is the unrestricted network
                     reference, reference_parts = score, parts
                 support = np.zeros(n_features, dtype=bool)
@@ -380,7 +446,8 @@ class MinimalNetworkCommittee(MetaEstimatorMixin, BaseEstimator):
                 importance = np.zeros(n_features)
                 importance[cols] = est.feature_importances_
                 status = "rejected"
-                if paired_drop_within_noise(reference_parts - parts, tolerance, noise):
+                if paired_drop_within_noise(reference_parts - parts, tolerance, noise,
+                                            data.weights):
                     key = (support.tobytes(),
                            _canonical_structure(est.masks_, cols, n_features))
                     status = "duplicate" if key in structures else "kept"
@@ -405,35 +472,71 @@ class MinimalNetworkCommittee(MetaEstimatorMixin, BaseEstimator):
                     score=float(score), status=status))
             stale = stale + len(batch) if reseeding and len(members) == n_before else 0
         # The first fit is its own reference, so the committee has at least one member.
-        if len(members) < self.n_networks:
-            counts = {s: sum(a["status"] == s for a in attempts)
-                      for s in ("kept", "duplicate", "rejected")}
-            why = ("the search ran out of inputs to forbid and new seeds gave no new "
-                   "network" if len(attempts) < max_attempts
-                   else f"max_attempts={max_attempts} was reached")
-            warnings.warn(
-                f"Found {len(members)} distinct minimal networks out of n_networks="
-                f"{self.n_networks} requested: {why} ({len(attempts)} fits: "
-                f"{counts['kept']} kept, {counts['duplicate']} duplicates, "
-                f"{counts['rejected']} below the criterion). The committee has "
-                f"{len(members)} members.", UserWarning)
+        self._warn_shortfall(len(members), attempts, max_attempts, interrupted)
         return members, attempts, reference
 
-    def _training_score(self, y, pred):
+    def _warn_shortfall(self, n_members, attempts, max_attempts, interrupted):
+        """Warn when the search found fewer than ``n_networks`` members, saying
+        why (``interrupted``: the member fit whose pruning was interrupted)."""
+        if interrupted is not None:
+            warnings.warn(
+                f"MinimalNetworkCommittee: member fit {len(attempts)}: "
+                f"{interruption_note(interrupted, interrupted._interrupted_at)} The "
+                f"search stopped after it ({attempts[-1]['status']}): the committee "
+                f"has {n_members} of the n_networks={self.n_networks} members.",
+                PruningInterruptedWarning)
+            return
+        if n_members >= self.n_networks:
+            return
+        counts = {s: sum(a["status"] == s for a in attempts)
+                  for s in ("kept", "duplicate", "rejected")}
+        why = ("the search ran out of inputs to forbid and new seeds gave no new "
+               "network" if len(attempts) < max_attempts
+               else f"max_attempts={max_attempts} was reached")
+        warnings.warn(
+            f"Found {n_members} distinct minimal networks out of n_networks="
+            f"{self.n_networks} requested: {why} ({len(attempts)} fits: "
+            f"{counts['kept']} kept, {counts['duplicate']} duplicates, "
+            f"{counts['rejected']} below the criterion). The committee has "
+            f"{n_members} members.", UserWarning)
+
+    def _training_score(self, y, pred, y_scale, weights=None):
         """Accuracy or R^2 of ``pred`` and its per-sample contributions (the
-        score minus a constant is their sum, so paired differences compare)."""
+        score minus a constant is their sum, so paired differences compare),
+        weighted by ``weights`` when given."""
         n = y.shape[0]
         if not self._is_regression():
-            correct = (pred == y).astype(float) / n
+            correct = (pred == y).astype(float)
+            correct = correct / n if weights is None else correct * (weights / weights.sum())
             return float(correct.sum()), correct
         # In standardized units: the same ratios, without overflowing huge targets.
-        Y, P = y.reshape(n, -1) / self._y_scale, pred.reshape(n, -1) / self._y_scale
-        total = ((Y - Y.mean(axis=0)) ** 2).sum(axis=0)
+        Y, P = y.reshape(n, -1) / y_scale, pred.reshape(n, -1) / y_scale
+        w = np.full(n, 1.0 / n) if weights is None else weights / weights.sum()
+        mean = Y.mean(axis=0) if weights is None else w @ Y
+        total = ((Y - mean) ** 2).sum(axis=0) if weights is None else w @ (Y - mean) ** 2
         total[total == 0] = 1.0
-        parts = -((Y - P) ** 2 / total).mean(axis=1)
-        return float(r2_score(Y, P)), parts
+        if weights is None:
+            parts = -((Y - P) ** 2 / total).mean(axis=1)
+        else:
+            parts = -(w[:, None] * (Y - P) ** 2 / total).mean(axis=1)
+        return float(r2_score(Y, P, sample_weight=weights)), parts
 
     # --------------------------------------------------------------- predict
+    def get_metadata_routing(self):
+        """Get the metadata routing of this object: ``fit`` routes to the members'
+        ``fit``.
+
+        See the :ref:`scikit-learn User Guide <metadata_routing>`.
+
+        Returns
+        -------
+        routing : MetadataRouter
+            A :class:`~sklearn.utils.metadata_routing.MetadataRouter` with the
+            members' template (``estimator``, or the default
+            PrunedMLPClassifier) as ``estimator``.
+        """
+        return network_router(self, self.estimator)
+
     def _member_outputs(self, X, method):
         """``method`` of every member on its own columns, stacked on axis 0."""
         check_is_fitted(self)

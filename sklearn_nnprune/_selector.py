@@ -1,5 +1,6 @@
 """NetworkInputSelector: keep the inputs that a pruned network keeps."""
 
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -7,15 +8,18 @@ from sklearn.base import BaseEstimator, MetaEstimatorMixin, _fit_context, clone
 from sklearn.feature_selection import SelectorMixin
 from sklearn.utils import check_random_state, get_tags
 from sklearn.utils._param_validation import HasMethods, Interval, RealNotInt
+from sklearn.utils.metadata_routing import UNUSED
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ._base import previous_state_on_failure
 from ._dependence import DEPENDENT_RTOL, independent_columns
-from ._estimators import PrunedMLPClassifier, PrunedMLPRegressor
+from ._interrupt import PruningInterruptedWarning, interruption_note
+from ._meta import (default_network, fit_quietly, fitted_until_interrupted,
+                    network_fit_params, network_router)
 from ._pruning import resolve_count
 from ._removal import network_ranking
 from ._targets import holds_class_labels
-
 
 
 class NetworkInputSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
@@ -179,6 +183,9 @@ class NetworkInputSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
     (300, 2)
     """
 
+    # The selector uses no weights itself: it routes them to its network(s).
+    __metadata_request__fit = {"sample_weight": UNUSED}
+
     _parameter_constraints = {
         "estimator": [HasMethods(["fit"]), None],
         "max_inputs": [Interval(Integral, 1, None, closed="left"),
@@ -202,9 +209,7 @@ class NetworkInputSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
 
     def _make_network(self, y):
         if self.estimator is None:
-            network = (PrunedMLPClassifier if holds_class_labels(y)
-                       else PrunedMLPRegressor)
-            base = network(prune=("inputs",), prune_step=0.25)
+            base = default_network(holds_class_labels(y))
         else:
             base = clone(self.estimator)
         overrides = {name: value for name, value in
@@ -220,8 +225,16 @@ class NetworkInputSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
         return base.set_params(**overrides)
 
     @_fit_context(prefer_skip_nested_validation=False)
-    def fit(self, X, y):
+    def fit(self, X, y, sample_weight=None):
         """Fit the network(s) and select the inputs they keep.
+
+        The fit is atomic: when it raises (KeyboardInterrupt included), the
+        selector keeps its previous fitted state, or none. A KeyboardInterrupt
+        (Ctrl-C) during a network's pruning stops that network's pruning (the
+        network returns the structure chosen so far, see the user guide) and the
+        selector stops after it: the selection is made from the networks fitted
+        until then, with a PruningInterruptedWarning. An interrupt at any other
+        moment aborts the fit.
 
         Parameters
         ----------
@@ -229,12 +242,26 @@ class NetworkInputSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
             Training data; a DataFrame's column names name the inputs.
         y : array-like of shape (n_samples,) or (n_samples, n_targets)
             Target values.
+        sample_weight : array-like of shape (n_samples,) or None, default=None
+            Sample weights, passed on to the fit of every network (not passed at
+            all when None). With metadata routing enabled
+            (``sklearn.set_config(enable_metadata_routing=True)``) they are routed
+            to the network only when it requested them
+            (``estimator.set_fit_request(sample_weight=True)``; the default
+            network requests them).
 
         Returns
         -------
         self : NetworkInputSelector
             The fitted selector.
         """
+        with previous_state_on_failure(self):
+            for name, value in self._fit(X, y, sample_weight).items():
+                setattr(self, name, value)
+        return self
+
+    def _fit(self, X, y, sample_weight):
+        """The fitted attributes of a fit on (X, y), as a dict."""
         X_checked, y_checked = validate_data(
             self, X, y, multi_output=True, ensure_min_samples=2,
             ensure_all_finite="allow-nan" if get_tags(self).input_tags.allow_nan else True)
@@ -243,6 +270,7 @@ class NetworkInputSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
             raise ValueError(f"max_inputs={self.max_inputs} is larger than the number of "
                              f"features ({n_features}).")
         base = self._make_network(y_checked)
+        params = network_fit_params(self, base, sample_weight)
 
         if self.n_networks == 1:
             seeds = [self.random_state] if self.random_state is not None else [None]
@@ -252,53 +280,65 @@ class NetworkInputSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
         # The unvalidated X goes to the networks so that they see the column names
         # and report removed inputs by name. Each network's seed is drawn above,
         # so the result does not depend on n_jobs or on joblib's backend.
-        networks = Parallel(n_jobs=self.n_jobs)(
-            delayed(_fit_network)(base, seed, X, y) for seed in seeds)
+        networks, interrupted = fitted_until_interrupted(
+            Parallel(n_jobs=self.n_jobs, return_as="generator")(
+                delayed(_fit_network)(base, seed, X, y, params) for seed in seeds))
+        if interrupted is not None:
+            warnings.warn(
+                f"NetworkInputSelector: network {len(networks)} of {len(seeds)}: "
+                f"{interruption_note(interrupted, interrupted._interrupted_at)} The "
+                f"selector stopped after it: the selection is that of the "
+                f"{len(networks)} network(s) fitted.", PruningInterruptedWarning)
+        return self._selection(networks, X_checked)
 
+    def _selection(self, networks, X_checked):
+        """The fitted attributes of the selection made from the fitted networks."""
+        n_features = self.n_features_in_
         supports = np.array([np.asarray(net.support_, dtype=bool) for net in networks])
         if supports.shape[1] != n_features:
             raise ValueError(f"estimator's support_ has {supports.shape[1]} entries for "
                              f"{n_features} features.")
         importances = np.array([getattr(net, "feature_importances_", net.support_)
                                 for net in networks], dtype=float)
-        self.estimators_ = networks
-        self.votes_ = supports.sum(axis=0)
-        self.feature_importances_ = importances.mean(axis=0)
+        votes = supports.sum(axis=0)
+        fitted = dict(estimators_=networks, votes_=votes,
+                      feature_importances_=importances.mean(axis=0))
         dependent = np.zeros(0, dtype=int)
         if len(networks) == 1:
-            self.support_ = supports[0].copy()
+            support = supports[0].copy()
             if self.drop_dependent:
                 # The network met the cap; what is dropped leaves it unfilled.
-                dependent = self._dependent(X_checked, self.support_)
-                self.support_[dependent] = False
+                dependent = self._dependent(X_checked, support)
+                support[dependent] = False
             ranking = (network_ranking(networks[0])
                        if hasattr(networks[0], "pruning_history_")
-                       else self._vote_ranking(supports[0]))
-            self.estimator_ = networks[0]
+                       else self._vote_ranking(supports[0], fitted))
+            fitted["estimator_"] = networks[0]
         else:
-            candidates = self.votes_ * 2 > self.n_networks
+            # A majority of the networks fitted (fewer than n_networks after an
+            # interrupt).
+            candidates = votes * 2 > len(networks)
             if not candidates.any():
-                candidates = self.votes_ == self.votes_.max()
+                candidates = votes == votes.max()
             if self.drop_dependent:
                 # Before the cap, so that no place under it goes to a copy.
                 dependent = self._dependent(X_checked, candidates)
                 candidates[dependent] = False
-            self.support_ = self._capped(candidates)
+            support = self._capped(candidates, fitted)
             # Ranked as selected first; the dependent ones move down below.
-            ranked_as_kept = self.support_.copy()
+            ranked_as_kept = support.copy()
             ranked_as_kept[dependent] = True
-            ranking = self._vote_ranking(ranked_as_kept)
-            agreement = (supports == self.support_).sum(axis=1)
-            self.estimator_ = networks[int(np.argmax(agreement))]
+            ranking = self._vote_ranking(ranked_as_kept, fitted)
+            agreement = (supports == support).sum(axis=1)
+            fitted["estimator_"] = networks[int(np.argmax(agreement))]
         # Dependent inputs are dropped after every removal: they rank just after
         # the selection, by decreasing importance.
         ranking[ranking > 1] += dependent.size
-        by_importance = dependent[np.argsort(-self.feature_importances_[dependent],
+        by_importance = dependent[np.argsort(-fitted["feature_importances_"][dependent],
                                              kind="stable")]
         ranking[by_importance] = np.arange(2, dependent.size + 2)
-        self.ranking_ = ranking
-        self.dependent_inputs_ = dependent
-        return self
+        fitted.update(support_=support, ranking_=ranking, dependent_inputs_=dependent)
+        return fitted
 
     @staticmethod
     def _dependent(X, candidates):
@@ -312,11 +352,12 @@ class NetworkInputSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
         resolution = np.finfo(X.dtype if X.dtype.kind == "f" else np.float64).eps
         return indices[independent_columns(columns, DEPENDENT_RTOL, resolution)[1]]
 
-    def _capped(self, candidates):
+    def _capped(self, candidates, fitted):
         """The committee's selection: the ``candidates`` with the most votes (the
-        more important first among equal votes), up to ``max_inputs``."""
+        more important first among equal votes, from the ``fitted`` attributes),
+        up to ``max_inputs``."""
         n_features = candidates.shape[0]
-        order = np.lexsort((-self.feature_importances_, -self.votes_))
+        order = np.lexsort((-fitted["feature_importances_"], -fitted["votes_"]))
         cap = (resolve_count(self.max_inputs, n_features) if self.max_inputs is not None
                else n_features)
         chosen = [i for i in order if candidates[i]][:cap]
@@ -324,12 +365,26 @@ class NetworkInputSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
         support[chosen] = True
         return support
 
-    def _vote_ranking(self, support):
-        order = np.lexsort((-self.feature_importances_, -self.votes_))
+    def _vote_ranking(self, support, fitted):
+        order = np.lexsort((-fitted["feature_importances_"], -fitted["votes_"]))
         removed = [i for i in order if not support[i]]
         ranking = np.ones(support.shape[0], dtype=int)
         ranking[removed] = np.arange(2, len(removed) + 2)
         return ranking
+
+    def get_metadata_routing(self):
+        """Get the metadata routing of this object: ``fit`` routes to the
+        network's ``fit``.
+
+        See the :ref:`scikit-learn User Guide <metadata_routing>`.
+
+        Returns
+        -------
+        routing : MetadataRouter
+            A :class:`~sklearn.utils.metadata_routing.MetadataRouter` with the
+            network (``estimator``, or the default network) as ``estimator``.
+        """
+        return network_router(self, self.estimator)
 
     def _get_support_mask(self):
         check_is_fitted(self)
@@ -344,12 +399,13 @@ class NetworkInputSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
         return tags
 
 
-def _fit_network(base, seed, X, y):
-    """A clone of ``base`` with ``seed`` (None: its own random_state), fitted."""
+def _fit_network(base, seed, X, y, params):
+    """A clone of ``base`` with ``seed`` (None: its own random_state), fitted with
+    the fit parameters ``params``."""
     net = clone(base)
     if seed is not None and "random_state" in net.get_params(deep=False):
         net.set_params(random_state=seed)
-    net.fit(X, y)
+    fit_quietly(net, X, y, params)
     if not hasattr(net, "support_"):
         raise TypeError(f"estimator {type(net).__name__} has no support_ after fit; "
                         "NetworkInputSelector needs a pruned network such as "

@@ -178,3 +178,66 @@ def test_bad_inputs():
 @parametrize_with_checks([InputBinarizer()])
 def test_sklearn_compatible(estimator, check):
     check(estimator)
+
+
+# ---------------------------------------------------------------------------
+# sample_weight, and a two-valued target of any size.
+
+def _weighted_people(seed=0):
+    X, y = people(120, seed)
+    return X, y, np.random.RandomState(seed).randint(0, 4, size=len(y))
+
+
+@pytest.mark.parametrize("leaf", [1, 4, 0.1])
+@pytest.mark.parametrize("target", ["classes", "numbers"])
+def test_integer_weights_are_repeated_rows(leaf, target):
+    X, y, w = _weighted_people()
+    if target == "numbers":
+        y = X["age"].to_numpy() * 0.1 + X["noise"].to_numpy()
+    weighted = InputBinarizer(min_samples_leaf=leaf).fit(X, y, sample_weight=w)
+    repeated = InputBinarizer(min_samples_leaf=leaf).fit(X.loc[X.index.repeat(w)],
+                                                         np.repeat(y, w))
+    assert_array_equal(weighted.thresholds_, repeated.thresholds_)
+    assert_array_equal(weighted.boolean_inputs_, repeated.boolean_inputs_)
+
+
+def test_zero_weight_drops_the_row():
+    X, y, _ = _weighted_people()
+    w = np.ones(len(y))
+    w[::3] = 0.0
+    # A row of weight 0 with a value of its own would otherwise move the threshold.
+    weighted = InputBinarizer().fit(X, y, sample_weight=w)
+    dropped = InputBinarizer().fit(X[w > 0], y[w > 0])
+    assert_array_equal(weighted.thresholds_, dropped.thresholds_)
+    # A column that is Boolean on the rows that count is Boolean.
+    X2 = X.assign(flag=np.where(w > 0, (X["age"] > 50).astype(float), 7.0))
+    assert InputBinarizer().fit(X2, y, sample_weight=w).boolean_inputs_[-1]
+
+
+def test_weights_change_the_threshold_where_they_say():
+    x = np.arange(10.0).reshape(-1, 1)
+    y = np.array([0, 0, 0, 1, 1, 0, 1, 1, 1, 1])
+    assert InputBinarizer().fit(x, y).thresholds_[0] == 2  # the 0 at x=5 is noise
+    w = np.ones(10)
+    w[5] = 10.0  # unless it weighs ten rows
+    assert InputBinarizer().fit(x, y, sample_weight=w).thresholds_[0] == 5.5
+
+
+def test_bad_sample_weight_is_a_clear_error():
+    X, y, _ = _weighted_people()
+    with pytest.raises(ValueError, match="non-zero"):
+        InputBinarizer().fit(X, y, sample_weight=np.zeros(len(y)))
+    with pytest.raises(ValueError, match="[Nn]egative"):
+        InputBinarizer().fit(X, y, sample_weight=-np.ones(len(y)))
+    with pytest.raises(ValueError, match="sample_weight"):
+        InputBinarizer().fit(X, y, sample_weight=np.ones(3))
+
+
+def test_two_valued_target_of_any_size_is_two_classes():
+    x = np.arange(10.0).reshape(-1, 1)
+    y = np.array([0.0] * 5 + [1e300] * 5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        binarizer = InputBinarizer().fit(x, y)
+    assert binarizer.thresholds_[0] == 4
+    assert_array_equal(binarizer.transform(x)[:, 0], y > 0)

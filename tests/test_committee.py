@@ -9,11 +9,14 @@ import joblib
 import numpy as np
 import pandas as pd
 import pytest
+import sklearn
 from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import r2_score
+from sklearn.model_selection import GridSearchCV
 from sklearn.utils._param_validation import InvalidParameterError
 from sklearn.utils.estimator_checks import parametrize_with_checks
+from sklearn.utils.validation import has_fit_parameter
 
 from sklearn_nnprune import (MinimalNetworkCommittee, PrunedMLPClassifier,
                              PrunedMLPRegressor)
@@ -354,12 +357,27 @@ _FAST = {"hidden_layer_sizes": (2,), "max_iter": 30, "retrain_iter": 5,
          "prune": ("inputs",)}
 
 
+def _sample_weight_checks_without_weighted_networks(estimator):
+    """The checks that pass sample_weight, expected to fail while the networks'
+    fit takes none (the committee then names that in a TypeError)."""
+    from sklearn.utils.validation import has_fit_parameter
+    if has_fit_parameter(PrunedMLPClassifier, "sample_weight"):
+        return {}
+    reason = "the members (PrunedMLPClassifier/Regressor) take no sample_weight yet"
+    return {name: reason for name in (
+        "check_sample_weights_pandas_series", "check_sample_weights_not_an_array",
+        "check_sample_weights_list", "check_sample_weights_shape",
+        "check_sample_weights_not_overwritten", "check_all_zero_sample_weights_error",
+        "check_sample_weight_equivalence_on_dense_data",
+        "check_classifiers_one_label_sample_weights")}
+
+
 @parametrize_with_checks([
     MinimalNetworkCommittee(estimator=_member(PrunedMLPClassifier, **_FAST), n_networks=2,
                             max_attempts=2, random_state=0),
     MinimalNetworkCommittee(estimator=_member(PrunedMLPRegressor, **_FAST), n_networks=2,
                             max_attempts=2, random_state=0),
-])
+], expected_failed_checks=_sample_weight_checks_without_weighted_networks)
 def test_sklearn_compatible(estimator, check):
     with warnings.catch_warnings():
         # Tiny check data sets often hold fewer distinct networks than requested.
@@ -381,3 +399,82 @@ def test_export_text_lists_each_members_rules(committee, clf_data):
         assert "class:" in block
     with pytest.raises(ValueError, match="feature_names"):
         export_text(committee, feature_names=["a"])
+
+
+# ---------------------------------------------------------------------------
+# sample_weight: passed on to every member, used in the committee's check.
+
+
+_NOT_PASSED = "not passed"
+
+
+class _RecordingClassifier(PrunedMLPClassifier):
+    """PrunedMLPClassifier whose fit records ``sample_weight`` as ``received_``
+    (``_NOT_PASSED`` when the caller gave none) and fits without it."""
+
+    def fit(self, X, y, sample_weight=_NOT_PASSED):
+        super().fit(X, y)
+        self.received_ = sample_weight
+        return self
+
+
+def _weighted(clf_data):
+    X, y = clf_data
+    return X, y, np.random.RandomState(0).randint(1, 4, size=len(y)).astype(float)
+
+
+def test_sample_weight_goes_to_every_member(clf_data):
+    X, y, w = _weighted(clf_data)
+    template = _member(_RecordingClassifier, **_FAST)
+    committee = MinimalNetworkCommittee(template, n_networks=2, max_attempts=4,
+                                        random_state=0)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Found .* distinct minimal networks")
+        committee.fit(X, y, sample_weight=w)
+        assert all(member.received_ is w for member in committee.estimators_)
+        committee.fit(X, y)
+    assert all(member.received_ == _NOT_PASSED for member in committee.estimators_)
+
+
+def test_weighted_training_score_equals_repeated_rows():
+    rng = np.random.RandomState(0)
+    y = rng.randint(0, 2, size=30)
+    pred = np.where(rng.uniform(size=30) < 0.8, y, 1 - y)
+    w = rng.randint(0, 4, size=30).astype(float)
+    clf = MinimalNetworkCommittee()
+    score, parts = clf._training_score(y, pred, None, w)
+    repeated, _ = clf._training_score(np.repeat(y, w.astype(int)),
+                                      np.repeat(pred, w.astype(int)), None)
+    assert score == pytest.approx(repeated) and parts.sum() == pytest.approx(score)
+    reg = MinimalNetworkCommittee(PrunedMLPRegressor())
+    t = rng.normal(size=30)
+    p = t + 0.3 * rng.normal(size=30)
+    score, parts = reg._training_score(t, p, np.ones(1), w)
+    repeated, _ = reg._training_score(np.repeat(t, w.astype(int)),
+                                      np.repeat(p, w.astype(int)), np.ones(1))
+    assert score == pytest.approx(repeated) and 1 + parts.sum() == pytest.approx(score)
+
+
+def test_metadata_routing_through_grid_search(clf_data):
+    X, y, w = _weighted(clf_data)
+    with sklearn.config_context(enable_metadata_routing=True), warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Found .* distinct minimal networks")
+        template = _member(_RecordingClassifier, **_FAST).set_fit_request(
+            sample_weight=True)
+        committee = MinimalNetworkCommittee(template, n_networks=1, random_state=0)
+        committee.set_score_request(sample_weight=True)  # weighted test scores
+        assert committee.get_metadata_routing().consumes(
+            "fit", ["sample_weight"]) == {"sample_weight"}
+        search = GridSearchCV(committee, {"max_attempts": [1, 2]}, cv=2)
+        search.fit(X, y, sample_weight=w)
+        assert np.isfinite(search.cv_results_["mean_test_score"]).all()
+        for member in search.best_estimator_.estimators_:
+            np.testing.assert_array_equal(member.received_, w)
+
+
+@pytest.mark.skipif(has_fit_parameter(PrunedMLPClassifier, "sample_weight"),
+                    reason="the networks take sample_weight")
+def test_sample_weight_to_members_without_it_is_a_clear_error(clf_data):
+    X, y, w = _weighted(clf_data)
+    with pytest.raises(TypeError, match="takes no sample_weight"):
+        MinimalNetworkCommittee(n_networks=1).fit(X, y, sample_weight=w)

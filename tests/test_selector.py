@@ -1,14 +1,18 @@
 import numpy as np
 import pandas as pd
 import pytest
+import sklearn
 from sklearn.base import BaseEstimator, clone
 from sklearn.datasets import make_classification, make_friedman1
+from sklearn.exceptions import UnsetMetadataPassedError
 from sklearn.feature_selection import RFECV
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import train_test_split
+from sklearn.model_selection import GridSearchCV, train_test_split
+from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils._param_validation import InvalidParameterError
 from sklearn.utils.estimator_checks import parametrize_with_checks
+from sklearn.utils.validation import has_fit_parameter
 
 from sklearn_nnprune import (NetworkInputSelector, PrunedMLPClassifier, PrunedMLPRegressor,
                              input_report)
@@ -46,7 +50,22 @@ def friedman():
 
 # The default estimator (16 hidden neurons, inputs + neurons + synapses pruning) is
 # checked as is: it is what users get; the checks take about 30 s.
-@parametrize_with_checks([NetworkInputSelector()])
+def _sample_weight_checks_without_weighted_networks(estimator):
+    """The checks that pass sample_weight, expected to fail while the networks'
+    fit takes none (the selector then names that in a TypeError)."""
+    from sklearn.utils.validation import has_fit_parameter
+    if has_fit_parameter(PrunedMLPClassifier, "sample_weight"):
+        return {}
+    reason = "the networks (PrunedMLPClassifier/Regressor) take no sample_weight yet"
+    return {name: reason for name in (
+        "check_sample_weights_pandas_series", "check_sample_weights_not_an_array",
+        "check_sample_weights_list", "check_sample_weights_shape",
+        "check_sample_weights_not_overwritten", "check_all_zero_sample_weights_error",
+        "check_sample_weight_equivalence_on_dense_data")}
+
+
+@parametrize_with_checks([NetworkInputSelector()],
+                         expected_failed_checks=_sample_weight_checks_without_weighted_networks)
 def test_sklearn_compatible(estimator, check):
     check(estimator)
 
@@ -390,3 +409,83 @@ def test_clone_keeps_parameters():
     params = clone(sel).get_params(deep=False)
     assert params["max_inputs"] == 3 and params["n_networks"] == 2
     assert params["random_state"] == 4
+
+
+# ---------------------------------------------------------------------------
+# sample_weight: passed on to every network, and routed with metadata routing.
+
+
+_NOT_PASSED = "not passed"
+
+
+class _RecordingClassifier(PrunedMLPClassifier):
+    """PrunedMLPClassifier whose fit records ``sample_weight`` as ``received_``
+    (``_NOT_PASSED`` when the caller gave none) and fits without it."""
+
+    def fit(self, X, y, sample_weight=_NOT_PASSED):
+        super().fit(X, y)
+        self.received_ = sample_weight
+        return self
+
+
+def _recording(**kw):
+    return _RecordingClassifier(hidden_layer_sizes=(3,), max_iter=40, retrain_iter=5,
+                                prune=("inputs",), **kw)
+
+
+def _weighted_data():
+    X, y = make_classification(n_samples=80, n_features=4, n_informative=2,
+                               n_redundant=0, random_state=0)
+    return X, y, np.random.RandomState(0).randint(0, 4, size=80).astype(float)
+
+
+def test_sample_weight_goes_to_every_network_and_none_is_not_passed():
+    X, y, w = _weighted_data()
+    selector = NetworkInputSelector(_recording(), n_networks=2, random_state=0)
+    selector.fit(X, y, sample_weight=w)
+    assert len(selector.estimators_) == 2
+    for net in selector.estimators_:
+        assert net.received_ is w
+    selector.fit(X, y)
+    assert all(net.received_ == _NOT_PASSED for net in selector.estimators_)
+
+
+@pytest.mark.skipif(has_fit_parameter(PrunedMLPClassifier, "sample_weight"),
+                    reason="the networks take sample_weight")
+def test_sample_weight_to_a_network_without_it_is_a_clear_error():
+    X, y, w = _weighted_data()
+    with pytest.raises(TypeError, match="takes no sample_weight"):
+        NetworkInputSelector(small_clf()).fit(X, y, sample_weight=w)
+
+
+def test_metadata_routing_through_pipeline_and_grid_search():
+    X, y, w = _weighted_data()
+    with sklearn.config_context(enable_metadata_routing=True):
+        requested = _recording().set_fit_request(sample_weight=True)
+        pipe = Pipeline([("select", NetworkInputSelector(requested, random_state=0)),
+                         ("model", LogisticRegression().set_fit_request(
+                             sample_weight=False).set_score_request(sample_weight=True))])
+        pipe.fit(X, y, sample_weight=w)
+        np.testing.assert_array_equal(pipe["select"].estimator_.received_, w)
+        routing = pipe["select"].get_metadata_routing()
+        assert routing.consumes("fit", ["sample_weight"]) == {"sample_weight"}
+        # Each split's network gets the weights of its training rows, the refit all.
+        search = GridSearchCV(pipe, {"select__max_inputs": [1, 2]}, cv=2)
+        search.fit(X, y, sample_weight=w)
+        assert np.isfinite(search.cv_results_["mean_test_score"]).all()
+        np.testing.assert_array_equal(
+            search.best_estimator_["select"].estimator_.received_, w)
+        # Not requested: scikit-learn's error, not a silent drop of the weights.
+        unrequested = Pipeline([("select", NetworkInputSelector(_recording())),
+                                ("model", LogisticRegression())])
+        with pytest.raises(UnsetMetadataPassedError):
+            unrequested.fit(X, y, sample_weight=w)
+        # Routing enabled, no weights: nothing is passed.
+        pipe.fit(X, y)
+        assert pipe["select"].estimator_.received_ == _NOT_PASSED
+
+
+def test_default_network_requests_sample_weight_when_it_takes_them():
+    routing = NetworkInputSelector().get_metadata_routing()
+    takes = has_fit_parameter(PrunedMLPClassifier, "sample_weight")
+    assert bool(routing.consumes("fit", ["sample_weight"])) == takes

@@ -3,6 +3,16 @@
 :func:`prune_network` is the whole procedure of METHOD.md section 5 (with the
 transparency phases of section 6) on standardized data; the estimators call it
 once per fit and turn its :class:`PruningResult` into fitted attributes.
+
+A KeyboardInterrupt (Ctrl-C) during the first training propagates: there is no
+structure to return yet. During the pruning phases (caps, criterion paths, the
+choice among the path's structures, dependent inputs, levels, thresholds) it
+stops pruning (:meth:`.search.PathSearch.stop`): the run goes on with the
+structure the path's choice rule selects among those met so far, skips the
+phases not yet begun, trains it on all the data and reports the step in
+``PruningResult.interrupted_at``. An interrupt after that (a second one, or a
+first one during the final training) propagates, and the estimator keeps its
+previous state.
 """
 
 import time
@@ -49,7 +59,9 @@ class PruningResult(NamedTuple):
     paths met; ``columns`` and ``final_X``, on the large-data path, the kept
     input columns and the standardized data of all the rows on them alone
     (None otherwise: the data are the ``X`` that was passed), and ``note``
-    the large-data criterion's rows (:meth:`.large.SubsampledCriterion.describe`).
+    the large-data criterion's rows (:meth:`.large.SubsampledCriterion.describe`);
+    ``interrupted_at`` the step during which a KeyboardInterrupt stopped pruning
+    (None when pruning ran to its end).
     """
 
     network: Network
@@ -63,6 +75,7 @@ class PruningResult(NamedTuple):
     columns: Optional[np.ndarray] = None
     final_X: Optional[np.ndarray] = None
     note: str = ""
+    interrupted_at: Optional[int] = None
 
 
 def _first_training(settings, criterion, trainer, rng, layer_sizes):
@@ -86,7 +99,8 @@ def without_dependent_inputs(search, progress, X, sample_weight=None):
     columns, every level of a one-hot encoding) costs less than on one input, so
     pruning keeps them; they carry nothing the others do not. Which inputs stay is
     the most independent basis, as the selector chooses it
-    (:func:`.._dependence.independent_columns`).
+    (:func:`.._dependence.independent_columns`); ``sample_weight`` (the weights
+    of the rows of ``X``, all positive) counts rows as repeated.
     """
     state = progress.state
     kept = np.flatnonzero(state.masks[0].any(axis=1))
@@ -140,19 +154,7 @@ def prune_network(X, Y, layer_sizes, *, settings, criterion, trainer, rng, log,
                         _pace(settings, criterion, X, time.perf_counter() - started,
                               state))
     progress = search.prune(Progress(state, baseline, ()))
-    if settings.simplify and "inputs" in settings.kinds:
-        # On large data: exact dependence on the training subsample.
-        rows, weights = ((search.criterion.folds[0].X, search.criterion.folds[0].w)
-                         if isinstance(X, RowData) else (X, sample_weight))
-        progress = without_dependent_inputs(
-            search, progress, _weighed_rows(rows, weights),
-            None if weights is None else weights[weights > 0])
-    level_scales = None
-    # Logically transparent network (METHOD.md 6.5-6.6): levels, then thresholds.
-    if settings.levels is not None:
-        progress, level_scales = quantize(search, progress)
-    if settings.binarize_neurons:
-        progress = binarize(search, progress)
+    progress, level_scales = _after_pruning(search, progress, X, sample_weight)
     criterion = search.criterion  # grown on large data
     score = float(criterion.contributions(progress.state).sum())
     final, X, columns = _final_data(progress.state.nets[0], X, Y)
@@ -185,7 +187,32 @@ def prune_network(X, Y, layer_sizes, *, settings, criterion, trainer, rng, log,
     return PruningResult(final, steps, float(baseline.sum()), score,
                          TrainingRecord.of(training), converged, level_scales,
                          progress.path, columns, X if columns is not None else None,
-                         criterion.describe() if columns is not None else "")
+                         criterion.describe() if columns is not None else "",
+                         search.interrupted_at)
+
+
+def _after_pruning(search, progress, X, sample_weight):
+    """``(progress, level_scales)`` after the phases that follow the path search:
+    dependent inputs, then the logically transparent network (METHOD.md 6.5-6.6:
+    levels, then thresholds). Skipped once the search has stopped; an interrupt
+    during one stops the search with what the phases had done (level scales
+    only once the levels phase returned)."""
+    settings, level_scales = search.settings, None
+    try:
+        if settings.simplify and "inputs" in settings.kinds and not search.stopped:
+            # On large data: exact dependence on the training subsample.
+            rows, weights = ((search.criterion.folds[0].X, search.criterion.folds[0].w)
+                             if isinstance(X, RowData) else (X, sample_weight))
+            progress = without_dependent_inputs(
+                search, progress, _weighed_rows(rows, weights),
+                None if weights is None else weights[weights > 0])
+        if settings.levels is not None and not search.stopped:
+            progress, level_scales = quantize(search, progress)
+        if settings.binarize_neurons and not search.stopped:
+            progress = binarize(search, progress)
+    except KeyboardInterrupt:
+        search.stop(progress)
+    return progress, level_scales
 
 
 def _pace(settings, criterion, X, first_seconds, state):

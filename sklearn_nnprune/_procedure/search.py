@@ -7,6 +7,12 @@ callback) and the random state of one fit; its methods take a :class:`Progress`
 return a new one. What is searched is a :class:`Move`: a kind of step with its
 ranking and its attempt, so that removing inputs, neurons or synapses and fixing
 weights to levels share one search.
+
+A KeyboardInterrupt (Ctrl-C) during a step ends the search where it stands
+(:meth:`PathSearch.stop`): the path's choice is made among the structures met so
+far, and ``interrupted_at`` tells the run which step was cut short. The values
+are immutable, so what the search held before the step is intact; a second
+interrupt, once the search has stopped, propagates.
 """
 
 from collections import deque
@@ -120,6 +126,12 @@ class PathSearch:
         The fit's random state (adam's shuffling).
     log : callable
         ``log(message)`` for progress lines.
+
+    Attributes
+    ----------
+    interrupted_at : int or None
+        The step (1-based, counting the steps attempted) during which a
+        KeyboardInterrupt stopped the search; None while it was not interrupted.
     """
 
     def __init__(self, settings, criterion, trainer, rng, log, pace=None):
@@ -129,6 +141,23 @@ class PathSearch:
         self.rng = rng
         self.log = log
         self.pace = pace
+        self.interrupted_at = None
+
+    # ----------------------------------------------------------- interrupt
+    def stop(self, progress):
+        """Note a KeyboardInterrupt that arrived after the steps of ``progress``:
+        the search stops with them. Called from an ``except KeyboardInterrupt``
+        block, it re-raises when the search had stopped already (a second
+        interrupt aborts the fit)."""
+        if self.interrupted_at is not None:
+            raise KeyboardInterrupt
+        self.interrupted_at = len(progress.steps) + 1
+        self.log(f"interrupted during step {self.interrupted_at}: pruning stops")
+
+    @property
+    def stopped(self):
+        """Whether a KeyboardInterrupt stopped the search."""
+        return self.interrupted_at is not None
 
     # ------------------------------------------------------------- helpers
     def record(self, progress, step, state=None, reference=None):
@@ -231,45 +260,56 @@ class PathSearch:
         tracks = [_Track(move) for move in moves]
         turns = deque(tracks)
         points = [] if start is None else [start]
-        while turns:
-            track = turns.popleft()
-            if track.keys is None:
-                track.rank(progress.state, self.settings.prune_step)
-            if track.start >= len(track.keys) or track.size < 1:
-                continue
-            batch = track.keys[track.start:track.start + track.size]
-            new = track.move.attempt(progress.state, batch, track.context)
-            accepted, score = False, -np.inf
-            if new is not None:
-                contributions = self.criterion.contributions(new)
-                score = contributions.sum()
-                grown = None if forced else self.grown_in_doubt(progress, contributions,
-                                                                margin)
-                if grown is not None:
-                    # Decided again on more rows, from the retrained network, which
-                    # stands for the path's current structure from now on.
-                    progress, current = grown
-                    if points:
-                        points[-1] = PathPoint(points[-1].n_steps, progress.state, current)
-                    for other in tracks:
-                        other.keys = None
-                    turns.appendleft(track)
+        # points grows in place and progress is only ever replaced whole: an
+        # interrupt leaves the progress before the step it cut short, and a point
+        # is appended just before its progress replaces the old one.
+        try:
+            while turns:
+                track = turns.popleft()
+                if track.keys is None:
+                    track.rank(progress.state, self.settings.prune_step)
+                if track.start >= len(track.keys) or track.size < 1:
                     continue
-                accepted = forced or self.criterion.holds(contributions, progress.reference,
-                                                          margin)
-            step = Step.of(track.move.kind, track.move.keys_of(batch), accepted, forced, score,
-                           (new if new is not None else progress.state).masks)
-            progress = self.conclude(progress, step, new, contributions if accepted else None)
-            if not accepted:
-                if track.back_off():
-                    turns.append(track)
-                continue
-            points.append(PathPoint(len(progress.steps), new, contributions))
-            for other in tracks:
-                other.keys = None
-            # Every move takes turns again, starting with the next one.
-            i = tracks.index(track)
-            turns = deque(tracks[i + 1:] + tracks[:i + 1])
+                batch = track.keys[track.start:track.start + track.size]
+                new = track.move.attempt(progress.state, batch, track.context)
+                accepted, score = False, -np.inf
+                if new is not None:
+                    contributions = self.criterion.contributions(new)
+                    score = contributions.sum()
+                    grown = None if forced else self.grown_in_doubt(progress, contributions,
+                                                                    margin)
+                    if grown is not None:
+                        # Decided again on more rows, from the retrained network, which
+                        # stands for the path's current structure from now on.
+                        progress, current = grown
+                        if points:
+                            points[-1] = PathPoint(points[-1].n_steps, progress.state,
+                                                   current)
+                        for other in tracks:
+                            other.keys = None
+                        turns.appendleft(track)
+                        continue
+                    accepted = forced or self.criterion.holds(contributions,
+                                                              progress.reference, margin)
+                step = Step.of(track.move.kind, track.move.keys_of(batch), accepted, forced,
+                               score, (new if new is not None else progress.state).masks)
+                concluded = self.conclude(progress, step, new,
+                                          contributions if accepted else None)
+                if accepted:
+                    points.append(PathPoint(len(concluded.steps), new, contributions))
+                progress = concluded
+                if not accepted:
+                    if track.back_off():
+                        turns.append(track)
+                    continue
+                for other in tracks:
+                    other.keys = None
+                # Every move takes turns again, starting with the next one.
+                i = tracks.index(track)
+                turns = deque(tracks[i + 1:] + tracks[:i + 1])
+        except KeyboardInterrupt:
+            self.stop(progress)
+            points = [p for p in points if p.n_steps <= len(progress.steps)]
         return progress, points
 
     def grown_in_doubt(self, progress, contributions, margin):
@@ -299,8 +339,12 @@ class PathSearch:
     def criterion_steps(self, progress):
         """Criterion-driven removal of the settings' kinds, in turns; then the
         structure of the path is chosen (:meth:`choose`)."""
-        start = PathPoint(len(progress.steps), progress.state,
-                          self.criterion.contributions(progress.state))
+        try:
+            start = PathPoint(len(progress.steps), progress.state,
+                              self.criterion.contributions(progress.state))
+        except KeyboardInterrupt:
+            self.stop(progress)
+            return progress
         one_se = self.settings.path_choice == "one_se"
         progress, points = self.walk([self.removal(kind) for kind in self.settings.kinds],
                                      progress, margin=PATH_MARGIN if one_se else 1.0,
@@ -333,13 +377,8 @@ class PathSearch:
             path = one_se_choice(criterion, [p.contributions for p in points],
                                  [self.size_of(p.state.masks) for p in points])
             index, reference, ses = path.index, points[path.best].contributions, path.ses
-            if criterion.out_of_sample and len(points) > 1:
-                seed = int(self.rng.randint(np.iinfo(np.int32).max))
-                decision = decide_fresh(self, points, index, seed)
-                index, fresh = decision.index, decision.scores
-                if "inputs" in self.settings.kinds:
-                    exchange = exchange_pass(self, points[index].state,
-                                             decision.contributions, seed)
+            if criterion.out_of_sample and len(points) > 1 and not self.stopped:
+                index, fresh, exchange = self.fresh_choice(progress, points, index)
             self.log(f"chose the structure of step {points[index].n_steps} "
                      f"{self.size_of(points[index].state.masks)}; the best score "
                      f"{points[path.best].contributions.sum():.4f} at step "
@@ -364,6 +403,23 @@ class PathSearch:
         earlier = tuple(r._replace(chosen=False) for r in progress.path)
         progress = Progress(chosen.state, reference, tuple(steps), earlier + records)
         return progress if exchange is None else self.exchanged(progress, exchange)
+
+    def fresh_choice(self, progress, points, index):
+        """``(index, fresh, exchange)``: the fresh-weights decision around the
+        one-standard-error choice ``index`` (:func:`.decision.decide_fresh`) and
+        the exchange of inputs from it (None without one). An interrupt stops the
+        search with what was decided before it: the choice ``index`` at first."""
+        fresh, exchange = {}, None
+        try:
+            seed = int(self.rng.randint(np.iinfo(np.int32).max))
+            decision = decide_fresh(self, points, index, seed)
+            index, fresh = decision.index, decision.scores
+            if "inputs" in self.settings.kinds:
+                exchange = exchange_pass(self, points[index].state,
+                                         decision.contributions, seed)
+        except KeyboardInterrupt:
+            self.stop(progress)
+        return index, fresh, exchange
 
     def exchanged(self, progress, exchange):
         """``progress`` after an exchange of inputs (:mod:`.exchange`), recorded as
@@ -404,15 +460,21 @@ class PathSearch:
         return 0
 
     def reach_caps(self, kind, progress):
-        """Forced removals of ``kind`` down to the caps."""
-        while True:
-            excess = self.excess(kind, progress.state.masks)
-            if not excess:
-                return progress
-            progress = self.forced_step(kind, progress, excess)
-            if progress is None:
-                raise RuntimeError(f"could not reduce the {kind} to the requested cap "
-                                   "without disconnecting the inputs from the outputs")
+        """Forced removals of ``kind`` down to the caps (an interrupt stops the
+        search at the last step taken)."""
+        try:
+            while True:
+                excess = self.excess(kind, progress.state.masks)
+                if not excess:
+                    return progress
+                forced = self.forced_step(kind, progress, excess)
+                if forced is None:
+                    raise RuntimeError(f"could not reduce the {kind} to the requested cap "
+                                       "without disconnecting the inputs from the outputs")
+                progress = forced
+        except KeyboardInterrupt:
+            self.stop(progress)
+            return progress
 
     def forced_step(self, kind, progress, excess):
         """One step towards a cap, accepted whatever the criterion says; None when
@@ -455,18 +517,21 @@ class PathSearch:
         pruned the kinds before it: input caps first, from the full network (the
         selection that a grid search over max_inputs compares), the neuron and
         synapse caps once the kinds have taken their turns, so that a cap the
-        criterion meets anyway changes nothing.
+        criterion meets anyway changes nothing. After a KeyboardInterrupt
+        (:meth:`stop`) the phases that follow are skipped.
         """
         kinds = self.settings.kinds
         criterion = self.settings.tolerance is not None and kinds
         if "inputs" in kinds:
             progress = self.reach_caps("inputs", progress)
-        if criterion:
+        if criterion and not self.stopped:
             progress = self.criterion_steps(progress)
         later = [kind for kind in kinds if kind != "inputs"]
-        if any(self.excess(kind, progress.state.masks) for kind in later):
+        if not self.stopped and any(self.excess(kind, progress.state.masks)
+                                    for kind in later):
             for kind in later:
-                progress = self.reach_caps(kind, progress)
-            if criterion:
+                if not self.stopped:
+                    progress = self.reach_caps(kind, progress)
+            if criterion and not self.stopped:
                 progress = self.criterion_steps(progress)
         return progress

@@ -170,26 +170,34 @@ def _fix_weights(search, state, batch, targets, scales):
 
 def binarize(search, progress):
     """Replace hidden activations by thresholds, neuron by neuron, keeping each
-    replacement only if the criterion still holds (METHOD.md 6.6)."""
+    replacement only if the criterion still holds (METHOD.md 6.6). An interrupt
+    ends it with the neurons replaced so far."""
     settings, criterion = search.settings, search.criterion
     steps = [np.zeros(M.shape[1], dtype=bool) for M in progress.state.masks[:-1]]
     state = State(tuple(net._replace(steps=steps) for net in progress.state.nets))
     progress = progress._replace(state=state)
     forced = settings.tolerance is None
     tried = [s.copy() for s in steps]
-    while True:
-        state = progress.state
-        key = least_binarization_change(state, tried, criterion.folds, settings)
-        if key is None:
-            return progress
-        layer, j = key
-        tried[layer - 1][j] = True
-        new_steps = [s.copy() for s in state.nets[0].steps]
-        new_steps[layer - 1][j] = True
-        new = search.retrain([(net.coefs, net.intercepts, net.masks) for net in state.nets],
-                             frozen=state.nets[0].frozen, steps=new_steps,
-                             level_scales=[net.level_scales for net in state.nets])
-        contributions = criterion.contributions(new)
-        accepted = forced or criterion.holds(contributions, progress.reference)
-        step = Step.of("binarize", [key], accepted, forced, contributions.sum(), new.masks)
-        progress = search.conclude(progress, step, new, contributions)
+    try:
+        while True:
+            state = progress.state
+            key = least_binarization_change(state, tried, criterion.folds, settings)
+            if key is None:
+                return progress
+            layer, j = key
+            tried[layer - 1][j] = True
+            new_steps = [s.copy() for s in state.nets[0].steps]
+            new_steps[layer - 1][j] = True
+            new = search.retrain([(net.coefs, net.intercepts, net.masks)
+                                  for net in state.nets],
+                                 frozen=state.nets[0].frozen, steps=new_steps,
+                                 level_scales=[net.level_scales for net in state.nets])
+            contributions = criterion.contributions(new)
+            accepted = forced or criterion.holds(contributions, progress.reference)
+            step = Step.of("binarize", [key], accepted, forced, contributions.sum(),
+                           new.masks)
+            progress = search.conclude(progress, step, new, contributions)
+    except KeyboardInterrupt:
+        # The neurons replaced so far stay; the search stops (PathSearch.stop).
+        search.stop(progress)
+        return progress
