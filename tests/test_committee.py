@@ -472,9 +472,16 @@ def test_metadata_routing_through_grid_search(clf_data):
             np.testing.assert_array_equal(member.received_, w)
 
 
-@pytest.mark.skipif(has_fit_parameter(PrunedMLPClassifier, "sample_weight"),
-                    reason="the networks take sample_weight")
+class _NoWeights(PrunedMLPClassifier):
+    """A network whose fit takes no sample_weight."""
+
+    def fit(self, X, y):
+        return super().fit(X, y)
+
+
 def test_sample_weight_to_members_without_it_is_a_clear_error(clf_data):
     X, y, w = _weighted(clf_data)
+    assert not has_fit_parameter(_NoWeights, "sample_weight")
     with pytest.raises(TypeError, match="takes no sample_weight"):
-        MinimalNetworkCommittee(n_networks=1).fit(X, y, sample_weight=w)
+        MinimalNetworkCommittee(_NoWeights(hidden_layer_sizes=(3,)), n_networks=1).fit(
+            X, y, sample_weight=w)
