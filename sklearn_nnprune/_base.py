@@ -689,7 +689,7 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
                 f"(step {best_step}), then input sets weighed from fresh weights "
                 "(fresh_score; path_choice='one_se')")
 
-    def retrain_at(self, X, y, step="chosen"):
+    def retrain_at(self, X, y, step="chosen", sample_weight=None):
         """A new estimator with the structure of a point of the pruning path,
         trained on ``X, y`` from fresh initial weights, without pruning.
 
@@ -709,6 +709,8 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
             that follow the path: dependent inputs, levels, thresholds);
             "best": the structure with the highest criterion score on the path;
             an int: the ``step`` of an entry of ``pruning_path_``.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the samples, as in ``fit``.
 
         Returns
         -------
@@ -732,7 +734,7 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
         new = clone(self)
         new._path_structure = self._path_masks(step)
         try:
-            new.fit(X, y)
+            new.fit(X, y, sample_weight=sample_weight)
         finally:
             del new._path_structure
         return new

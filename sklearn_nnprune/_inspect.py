@@ -2,7 +2,8 @@
 
 import numpy as np
 from sklearn.utils._param_validation import StrOptions, validate_params
-from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
+from sklearn.utils.validation import (_check_sample_weight, check_is_fitted, column_or_1d,
+                                      validate_data)
 
 from ._base import _BasePrunedMLP
 from ._sensitivity import average_sensitivities
@@ -41,11 +42,12 @@ def _coded_targets(estimator, X, y):
         "kind": [StrOptions({"inputs", "neurons", "synapses"})],
         "indicator": [StrOptions({"sum", "max"})],
         "reference": [StrOptions({"mean", "zero"})],
+        "sample_weight": ["array-like", None],
     },
     prefer_skip_nested_validation=True,
 )
 def sensitivity_indicators(estimator, X, y, *, kind="inputs", indicator="sum",
-                           reference="mean"):
+                           reference="mean", sample_weight=None):
     """First-order sensitivity indicators of a fitted pruned network on (X, y).
 
     For an element with value v and reference value v*, the indicator aggregates
@@ -67,6 +69,9 @@ def sensitivity_indicators(estimator, X, y, *, kind="inputs", indicator="sum",
     reference : {"mean", "zero"}, default="mean"
         Value of a removed input or neuron: its mean over the training data, or 0
         (in the original units of X for inputs).
+    sample_weight : array-like of shape (n_samples,), default=None
+        Non-negative weights of the samples: "sum" aggregates ``w_s chi_s``,
+        "max" takes the samples of positive weight.
 
     Returns
     -------
@@ -113,6 +118,8 @@ def sensitivity_indicators(estimator, X, y, *, kind="inputs", indicator="sum",
     check_is_fitted(estimator)
     X = validate_data(estimator, X, reset=False, dtype=np.float64)
     Y = _coded_targets(estimator, X, y)
+    if sample_weight is not None:
+        sample_weight = _check_sample_weight(sample_weight, X, ensure_non_negative=True)
     Xs = (X - estimator._x_mean) / estimator._x_scale
     state = estimator._state
     input_reference = (np.zeros(X.shape[1]) if reference == "mean"
@@ -122,7 +129,7 @@ def sensitivity_indicators(estimator, X, y, *, kind="inputs", indicator="sum",
     result = average_sensitivities(
         Xs, Y, state.snapshots, estimator.activation, estimator._output_activation,
         kinds=(kind,), how=indicator, input_reference=input_reference,
-        neuron_reference=neuron_reference)[kind]
+        neuron_reference=neuron_reference, sample_weight=sample_weight)[kind]
     masks = state.masks
     if kind == "inputs":
         return np.where(masks[0].any(axis=1), result, 0.0)

@@ -286,3 +286,16 @@ def test_weights_on_the_large_data_path(monkeypatch):
     w0 = np.where(np.arange(3000) < 1900, 1.0, 0.0)
     assert PrunedMLPClassifier(**FAST).fit(X, y, sample_weight=w0).data_path_.startswith(
         "standard")
+
+
+def test_sensitivity_indicators_and_retrain_at_take_weights(clf_data):
+    from sklearn_nnprune import sensitivity_indicators
+    X, y, w = clf_data
+    est = PrunedMLPClassifier(**TRAINING_SET).fit(X, y, sample_weight=w)
+    weighted = sensitivity_indicators(est, X, y, sample_weight=w)
+    repeated = sensitivity_indicators(est, np.repeat(X, w, axis=0), np.repeat(y, w))
+    np.testing.assert_allclose(weighted, repeated, rtol=1e-10)
+    again = est.retrain_at(X, y, step="chosen", sample_weight=w)
+    np.testing.assert_array_equal(again.support_, est.support_)
+    with pytest.raises(ValueError, match="Negative"):
+        sensitivity_indicators(est, X, y, sample_weight=-np.ones(len(y)))
