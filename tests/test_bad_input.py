@@ -48,7 +48,7 @@ class Raises(NamedTuple):
 class Works(NamedTuple):
     """The case must succeed; ``check(result)`` asserts the result is correct."""
 
-    check: Callable = lambda result: None
+    check: Callable
 
 
 class Either(NamedTuple):
@@ -246,6 +246,15 @@ def _fits_outputs(n_outputs):
     return Works(check)
 
 
+def _keeps_the_class_of_one(fitted):
+    est, X_fit, y, _ = fitted
+    out = _output(est, X_fit)
+    assert np.all(np.isfinite(out))
+    if hasattr(est, "classes_"):
+        assert_array_equal(est.classes_, [0, 1, 7])
+        assert est.predict_proba(X_fit).shape == (X_fit.shape[0], 3)
+
+
 def _constant_prediction(fitted):
     est, X_fit, y, _ = fitted
     np.testing.assert_allclose(est.predict(X_fit), 3.5, rtol=1e-4)
@@ -264,7 +273,7 @@ Y_CASES = {
                                "selector_regressor": _fits_outputs(1),
                                "binarizer": _fits_outputs(1)}, ()),
     # On 40 rows cv="auto" scores the criterion on the training data: no folds.
-    "class_of_one": (_fits_outputs(1), {}, ()),
+    "class_of_one": (Works(_keeps_the_class_of_one), {}, ()),
     "Int64": (Works(same_as_numpy_target), {}, ()),
     "Int64_with_NA": (Raises(ValueError, "Input y contains NaN"), {}, ()),
     "boolean": (Works(same_as_numpy_target), {}, ()),
