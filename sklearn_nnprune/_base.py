@@ -119,6 +119,14 @@ def _cv_name(cv):
             else f"{len(list(cv))} given splits")
 
 
+def _column_index(value):
+    """``value`` as a column index: an int, not a float (``int(0.5)`` would name
+    column 0) nor a bool; a TypeError otherwise."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{value!r} is not a column index")
+    return int(value)
+
+
 def _last_path(path):
     """The entries of ``pruning_path_`` from the start of its last criterion path."""
     starts = [k for k, entry in enumerate(path) if entry.get("start")]
@@ -294,13 +302,16 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
         for name, members in given:
             members = [members] if isinstance(members, (str, numbers.Integral)) else members
             try:
-                idx = [position[m] if isinstance(m, str) else int(m) for m in members]
+                idx = [position[m] if isinstance(m, str) else _column_index(m)
+                       for m in members]
             except (KeyError, TypeError, ValueError):
                 raise ValueError(f"input_groups: {members!r} are not all feature names or "
-                                 f"column indices of the {n_features} inputs.") from None
+                                 f"column indices of X (n_features={n_features})."
+                                 ) from None
             if not idx or any(not 0 <= i < n_features for i in idx):
                 raise ValueError(f"input_groups: each group needs column indices in "
-                                 f"[0, {n_features}), got {members!r}.")
+                                 f"[0, {n_features}) (X has n_features={n_features}), "
+                                 f"got {members!r}.")
             if seen & set(idx) or len(set(idx)) < len(idx):
                 raise ValueError(f"input_groups: column {sorted(seen & set(idx) or idx)[0]} "
                                  "is in more than one group.")
@@ -324,7 +335,8 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
             value = getattr(self, cap)
             if isinstance(value, numbers.Integral) and value > limit:
                 raise ValueError(f"{cap}={value} is larger than the network has "
-                                 f"({limit}); the cap can never bind.")
+                                 f"({limit}); the cap can never bind (X has "
+                                 f"n_features={n_features}).")
         # The fewest elements that still connect the inputs to the outputs: one
         # neuron per hidden layer and one synapse between consecutive layers.
         least = {"max_neurons": (len(hidden), "neurons"),
@@ -340,7 +352,8 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
             widest = max((n_features,) + hidden)
             if self.max_fan_in > widest:
                 raise ValueError(f"max_fan_in={self.max_fan_in} is larger than any "
-                                 f"neuron's number of inputs ({widest}).")
+                                 f"neuron's number of inputs ({widest}; X has "
+                                 f"n_features={n_features}).")
 
     def _check_criterion(self, n_samples, y, classifier, n_rows):
         """The criterion's folds or split must be possible on the ``n_samples``

@@ -162,9 +162,9 @@ class PrunedMLPClassifier(ClassifierMixin, _ClassifierParameters):
     weight_levels : None, "binary", "ternary", int or sequence, default=None
         Reduced precision of the weights, applied after pruning (logically
         transparent networks). "binary": each neuron's incoming weights take the
-        values {-s, +s}; "ternary": {-s, 0, +s}; an int n: n evenly spaced values
-        from -s to +s; the scale s of each neuron (column of ``coefs_``) is fitted
-        to its weights. A sequence: exactly these values. Levels are in the units
+        values {-s, +s}; "ternary": {-s, 0, +s}; an int n <= 256: n evenly spaced
+        values from -s to +s; the scale s of each neuron (column of ``coefs_``) is
+        fitted to its weights. A sequence (<= 256 values): exactly these. In units
         of ``coefs_``; a weight fixed to 0 is a removed synapse. Weights are fixed
         step by step, those whose rounding changes the loss least first, the others
         retrained, for as long as the criterion holds (see ``tolerance``). With

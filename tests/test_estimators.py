@@ -29,6 +29,57 @@ def test_sklearn_compatible(estimator, check):
     check(estimator)
 
 
+# Parameter combinations users reach (levels, threshold neurons, caps, each
+# criterion, input groups), on tiny networks: about 25 s for all of them. The caps
+# are counts that bind on the checks' wider data sets but leave the two inputs of
+# their blobs (a count above the network's size is an error by design).
+_TINY = dict(hidden_layer_sizes=(3,), max_iter=40, retrain_iter=4, accumulate=1,
+             random_state=0)
+_MEMBER = dict(hidden_layer_sizes=(2,), max_iter=30, retrain_iter=4, prune=("inputs",))
+
+
+def _combinations():
+    from sklearn_nnprune import MinimalNetworkCommittee, NetworkInputSelector
+    return [
+        PrunedMLPClassifier(weight_levels="binary", binarize_neurons=True, cv=None, **_TINY),
+        PrunedMLPClassifier(weight_levels=3, cv=2, **_TINY),
+        PrunedMLPClassifier(max_inputs=2, max_neurons=2, tolerance=None, **_TINY),
+        PrunedMLPClassifier(path_choice="one_se", cv=2, input_groups=[[0, 1]], **_TINY),
+        PrunedMLPRegressor(max_synapses=0.5, max_fan_in=2, validation_fraction=0.3,
+                           **_TINY),
+        PrunedMLPRegressor(weight_levels="ternary", binarize_neurons=True,
+                           input_groups={"first two": [0, 1]}, **_TINY),
+        NetworkInputSelector(PrunedMLPRegressor(weight_levels="ternary", **_TINY),
+                             n_networks=2, max_inputs=0.5, random_state=0),
+        NetworkInputSelector(PrunedMLPClassifier(binarize_neurons=True,
+                                                 validation_fraction=0.3, **_TINY),
+                             tolerance=0.05, random_state=0),
+        MinimalNetworkCommittee(
+            PrunedMLPClassifier(weight_levels="binary", binarize_neurons=True, **_MEMBER),
+            n_networks=2, voting="soft", max_attempts=2, random_state=0),
+        MinimalNetworkCommittee(PrunedMLPRegressor(path_choice="one_se", **_MEMBER),
+                                n_networks=2, voting="median", max_attempts=2,
+                                random_state=0),
+    ]
+
+
+@parametrize_with_checks(_combinations(), expected_failed_checks=expected_failed_checks)
+def test_sklearn_compatible_in_reachable_combinations(estimator, check):
+    with warnings.catch_warnings():
+        # Tiny check data sets often hold fewer distinct networks than requested.
+        warnings.filterwarnings("ignore", message="Found .* distinct minimal networks")
+        check(estimator)
+
+
+def test_n_iter_of_a_transparent_network_counts_its_final_training():
+    # Issue 19: the final training of a network with threshold neurons stopped at
+    # L-BFGS-B's first line search (the penalty pulls the thresholds' inputs over a
+    # jump of the loss), so n_iter_ was 0 and the final training did nothing.
+    from sklearn.utils.estimator_checks import check_non_transformer_estimators_n_iter
+    estimator = PrunedMLPClassifier(weight_levels="ternary", binarize_neurons=True)
+    check_non_transformer_estimators_n_iter("PrunedMLPClassifier", estimator)
+
+
 @pytest.fixture(scope="module")
 def clf_data():
     return make_classification(n_samples=300, n_features=8, n_informative=3,

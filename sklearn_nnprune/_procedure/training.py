@@ -31,6 +31,28 @@ def threads_for(n_samples, n_weights):
     return None if n_samples * n_weights > THREADED_WORK else 1
 
 
+def _any_steps(steps):
+    """Whether ``steps`` (None or one boolean array per hidden layer) marks any
+    threshold neuron."""
+    return steps is not None and any(np.any(s) for s in steps)
+
+
+def _with_threshold_inputs(masks, frozen, steps):
+    """``frozen`` plus the weights into the threshold neurons ``steps``.
+
+    A threshold has zero derivative, so the gradient of its input weights is the
+    L2 penalty alone; following it shrinks them until a sample crosses the
+    threshold, a jump in the loss where L-BFGS-B's line search can fail before
+    its first iteration (nothing trained). Retrained with those weights fixed,
+    the smooth rest of the network trains.
+    """
+    fixed = ([np.zeros(M.shape, dtype=bool) for M in masks] if frozen is None
+             else [F.copy() for F in frozen])
+    for layer, units in enumerate(steps):
+        fixed[layer][:, np.asarray(units, dtype=bool)] = True
+    return fixed
+
+
 @dataclass(frozen=True)
 class Trainer:
     """How every network of a fit is initialized and trained.
@@ -84,7 +106,13 @@ class Trainer:
             # large data are worth the threads.
             n_params = sum(int(M.sum()) for M in masks)
             with blas_limit(threads_for(X.shape[0], n_params)):
-                return fit_lbfgs(X, Y, coefs, intercepts, masks, tol=self.tol, **kw)
+                result = fit_lbfgs(X, Y, coefs, intercepts, masks, tol=self.tol, **kw)
+                # Only a training that did nothing is repeated (issue 19): one that
+                # moved the thresholds' inputs and trained keeps its result.
+                if result[2]["n_iter"] == 0 and max_iter > 0 and _any_steps(steps):
+                    kw["frozen"] = _with_threshold_inputs(masks, frozen, steps)
+                    result = fit_lbfgs(X, Y, coefs, intercepts, masks, tol=self.tol, **kw)
+            return result
         batch = min(200, X.shape[0]) if self.batch_size == "auto" else self.batch_size
         return fit_adam(X, Y, coefs, intercepts, masks, random_state=rng,
                         tol=max(self.tol, 1e-4), batch_size=batch,

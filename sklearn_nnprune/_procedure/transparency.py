@@ -41,6 +41,7 @@ def level_spec(weight_levels):
         base = [-1.0, 1.0] if levels == "binary" else [-1.0, 0.0, 1.0]
         return np.array(base), True
     if isinstance(levels, numbers.Integral):
+        _check_count(int(levels), levels)
         return np.linspace(-1.0, 1.0, int(levels)), True
     try:
         values = np.asarray(levels, dtype=np.float64)
@@ -56,7 +57,20 @@ def level_spec(weight_levels):
     if values.size < 2:
         raise ValueError("weight_levels needs at least 2 distinct levels (one level "
                          f"cannot encode anything); got {levels!r}.")
+    _check_count(values.size, f"a sequence of {values.size} distinct values")
     return values, False
+
+
+# Reduced precision means few levels; the level search holds one array of every
+# weight's distance to every level (a billion levels asked for 45 GB).
+MAX_LEVELS = 256
+
+
+def _check_count(n_levels, shown):
+    if n_levels > MAX_LEVELS:
+        raise ValueError(f"weight_levels={shown} asks for {n_levels} levels; at most "
+                         f"{MAX_LEVELS} (8 bits) are allowed: reduced precision means "
+                         "few levels. Use weight_levels=None for full precision.")
 
 
 def unit_factors(n_layers, x_scale, out_scale):
