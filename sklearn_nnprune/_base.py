@@ -334,9 +334,11 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
         for cap, limit in total.items():
             value = getattr(self, cap)
             if isinstance(value, numbers.Integral) and value > limit:
-                raise ValueError(f"{cap}={value} is larger than the network has "
-                                 f"({limit}); the cap can never bind (X has "
-                                 f"n_features={n_features}).")
+                # As SelectKBest and RFE: a cap above the size does not bind (a
+                # grid over caps may pass one on narrow data).
+                warnings.warn(f"{cap}={value} is larger than the network has ({limit}; "
+                              f"X has n_features={n_features}): the cap does not bind. "
+                              "Lower it, or use a fraction.", UserWarning)
         # The fewest elements that still connect the inputs to the outputs: one
         # neuron per hidden layer and one synapse between consecutive layers.
         least = {"max_neurons": (len(hidden), "neurons"),

@@ -66,7 +66,8 @@ class PrunedMLPClassifier(ClassifierMixin, _ClassifierParameters):
         the neuron and synapse caps after them (then the turns resume).
     max_inputs, max_neurons, max_synapses : int, float or None, default=None
         Caps on the structure (an int is a count, a float a fraction of the full
-        network). Pruning reaches them even if quality drops.
+        network). Pruning reaches them even if quality drops. A count above the
+        network's size warns and does not bind (as SelectKBest's ``k``).
     max_fan_in : int or None, default=None
         Cap on the incoming synapses of every neuron (uniform simplification).
     input_groups : list of lists, dict or None, default=None

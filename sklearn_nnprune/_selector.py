@@ -267,8 +267,9 @@ class NetworkInputSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
             ensure_all_finite="allow-nan" if get_tags(self).input_tags.allow_nan else True)
         n_features = self.n_features_in_
         if isinstance(self.max_inputs, Integral) and self.max_inputs > n_features:
-            raise ValueError(f"max_inputs={self.max_inputs} is larger than the number of "
-                             f"features ({n_features}).")
+            warnings.warn(f"max_inputs={self.max_inputs} is larger than the number of "
+                          f"features ({n_features}): the cap does not bind. Lower it, "
+                          "or use a fraction.", UserWarning)
         base = self._make_network(y_checked)
         params = network_fit_params(self, base, sample_weight)
 

@@ -87,10 +87,13 @@ def test_bad_groups_are_named(table, groups, message):
         PrunedMLPClassifier(input_groups=groups, **FAST).fit(X, y)
 
 
-def test_max_inputs_beyond_the_groups_is_an_error(table):
+def test_max_inputs_beyond_the_groups_warns_and_does_not_bind(table):
     X, y = table
-    with pytest.raises(ValueError, match=r"max_inputs=5 is larger than the network has \(4\)"):
-        PrunedMLPClassifier(input_groups=[[3, 4, 5]], max_inputs=5, **FAST).fit(X, y)
+    with pytest.warns(UserWarning, match=r"max_inputs=5 is larger than the network has "
+                                         r"\(4; X has n_features=6\): the cap does not bind"):
+        capped = PrunedMLPClassifier(input_groups=[[3, 4, 5]], max_inputs=5, **FAST).fit(X, y)
+    plain = PrunedMLPClassifier(input_groups=[[3, 4, 5]], **FAST).fit(X, y)
+    np.testing.assert_array_equal(capped.support_, plain.support_)
 
 
 def test_groups_by_name_need_feature_names(table):

@@ -367,8 +367,16 @@ def test_bad_estimator_is_rejected(friedman):
         NetworkInputSelector(LogisticRegression()).fit(X, y > y.mean())
 
 
+def test_a_cap_above_the_features_warns_and_does_not_bind(friedman):
+    X, y = friedman
+    with pytest.warns(UserWarning, match=r"max_inputs=8 is larger than the number of "
+                                         r"features \(7\): the cap does not bind"):
+        capped = NetworkInputSelector(small_reg(), max_inputs=8).fit(X, y)
+    uncapped = NetworkInputSelector(small_reg()).fit(X, y)
+    np.testing.assert_array_equal(capped.support_, uncapped.support_)
+
+
 @pytest.mark.parametrize("params, match", [
-    ({"max_inputs": 8}, r"max_inputs=8 is larger than the number of features \(7\)"),
     ({"max_inputs": 0}, "'max_inputs' parameter"),
     ({"n_networks": 0}, "'n_networks' parameter"),
     ({"tolerance": -1.0}, "'tolerance' parameter"),
