@@ -22,6 +22,7 @@ from sklearn.utils._param_validation import Interval, RealNotInt, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._interrupt import warn_interrupted
+from ._checks import check_no_dates
 from ._network import count_structure, predict_output
 from ._procedure import (PRUNABLE_KINDS, PruningSettings, Trainer, history_rows,
                          input_names, make_criterion, prune_network)
@@ -636,6 +637,7 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
     # --------------------------------------------------------------- helpers
     def _forward_original(self, X):
         check_is_fitted(self)
+        check_no_dates(X, type(self).__name__)
         X = validate_data(self, X, reset=False, dtype=np.float64)
         return predict_output(X, self.coefs_, self.intercepts_, self.activation,
                               self._output_activation, self._step_units())

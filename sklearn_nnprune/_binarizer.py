@@ -11,6 +11,7 @@ from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import (_check_feature_names_in, _check_sample_weight,
                                       check_is_fitted, validate_data)
 
+from ._checks import check_no_dates, check_no_missing_labels
 from ._base import previous_state_on_failure
 from ._targets import holds_class_labels
 
@@ -146,8 +147,10 @@ class InputBinarizer(TransformerMixin, BaseEstimator):
 
     def _fit(self, X, y, sample_weight):
         """The fitted attributes of a fit on (X, y), as a dict."""
+        check_no_dates(X, type(self).__name__)
         X, y = validate_data(self, X, y, dtype=np.float64, multi_output=True,
                              y_numeric=False)
+        check_no_missing_labels(y, type(self).__name__)
         with np.errstate(invalid="ignore"):  # its cast of 1e300 to an integer
             target = type_of_target(y, input_name="y", raise_unknown=True)
         if target not in _REGRESSION_TARGETS + _CLASSIFICATION_TARGETS:
@@ -241,6 +244,7 @@ class InputBinarizer(TransformerMixin, BaseEstimator):
             1.0 where the condition holds, else 0.0.
         """
         check_is_fitted(self)
+        check_no_dates(X, type(self).__name__)
         X = validate_data(self, X, reset=False, dtype=np.float64)
         return (X > self.thresholds_).astype(np.float64)
 

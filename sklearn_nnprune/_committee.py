@@ -27,7 +27,7 @@ from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
 from ._base import previous_state_on_failure, resolve_criterion, resolve_scoring
-from ._checks import numeric_target
+from ._checks import check_no_dates, check_no_missing_labels, numeric_target
 from ._estimators import PrunedMLPClassifier, PrunedMLPRegressor
 from ._interrupt import PruningInterruptedWarning, interruption_note
 from ._meta import fit_quietly, fitted_until_interrupted, network_fit_params, network_router
@@ -330,8 +330,11 @@ class MinimalNetworkCommittee(MetaEstimatorMixin, BaseEstimator):
         """The fitted attributes of a fit on (X, y), as a dict."""
         regression = self._is_regression()
         self._vote_rule()
+        check_no_dates(X, type(self).__name__)
         X, y = validate_data(self, X, y, dtype=np.float64, ensure_min_samples=2,
                              multi_output=regression)
+        if not regression:
+            check_no_missing_labels(y, type(self).__name__)
         fitted, y_scale = {}, None
         if regression:
             y = numeric_target(y, f"{type(self).__name__} with a regressor")
@@ -540,6 +543,7 @@ class MinimalNetworkCommittee(MetaEstimatorMixin, BaseEstimator):
     def _member_outputs(self, X, method):
         """``method`` of every member on its own columns, stacked on axis 0."""
         check_is_fitted(self)
+        check_no_dates(X, type(self).__name__)
         X = validate_data(self, X, reset=False, dtype=np.float64)
         names = self._member_names
         return np.stack([

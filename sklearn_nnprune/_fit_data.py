@@ -12,7 +12,7 @@ from sklearn.utils.multiclass import check_classification_targets, type_of_targe
 from sklearn.utils.validation import validate_data
 
 from ._base import FIT_DTYPES, _BasePrunedMLP, previous_state_on_failure
-from ._checks import numeric_target
+from ._checks import check_no_dates, check_no_missing_labels, numeric_target
 from ._procedure import PRUNABLE_KINDS, ClassificationScore, RegressionScore
 from ._scaling import mean_and_scale, weighted_mean_and_scale
 from ._weights import fit_weights, positive_rows
@@ -110,8 +110,10 @@ def fit_classifier(estimator, X, y, sample_weight):
     with previous_state_on_failure(estimator):
         # C order: a DataFrame's column-major values would round the products
         # differently, and the pruning path follows the last bits.
+        check_no_dates(X, type(estimator).__name__)
         X, y = validate_data(estimator, X, y, dtype=FIT_DTYPES, order="C",
                              ensure_min_samples=2)
+        check_no_missing_labels(y, type(estimator).__name__)
         check_classification_targets(y)
         target_type = type_of_target(y)
         if target_type not in ("binary", "multiclass"):
@@ -135,6 +137,7 @@ def fit_regressor(estimator, X, y, sample_weight):
     """:meth:`PrunedMLPRegressor.fit`."""
     with previous_state_on_failure(estimator):
         # C order, as the classifier: same data, same path, whatever the container.
+        check_no_dates(X, type(estimator).__name__)
         X, y = validate_data(estimator, X, y, dtype=FIT_DTYPES, order="C",
                              multi_output=True, y_numeric=False, ensure_min_samples=2)
         y = numeric_target(y, type(estimator).__name__)

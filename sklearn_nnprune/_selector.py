@@ -12,6 +12,7 @@ from sklearn.utils.metadata_routing import UNUSED
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ._checks import check_no_dates
 from ._base import previous_state_on_failure
 from ._dependence import DEPENDENT_RTOL, independent_columns
 from ._interrupt import PruningInterruptedWarning, interruption_note
@@ -262,6 +263,7 @@ class NetworkInputSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
 
     def _fit(self, X, y, sample_weight):
         """The fitted attributes of a fit on (X, y), as a dict."""
+        check_no_dates(X, type(self).__name__)
         X_checked, y_checked = validate_data(
             self, X, y, multi_output=True, ensure_min_samples=2,
             ensure_all_finite="allow-nan" if get_tags(self).input_tags.allow_nan else True)
