@@ -375,7 +375,7 @@ class MinimalNetworkCommittee(MetaEstimatorMixin, BaseEstimator):
                              "estimator=PrunedMLPRegressor().") from error
         classes = np.unique(y)
         if len(classes) < 2:
-            raise ValueError(f"The target y has only one class ({classes[0]!r}); "
+            raise ValueError(f"The target y has only one class ({classes[:1].tolist()[0]!r}); "
                              "a classifier needs at least 2 classes.")
         return classes
 

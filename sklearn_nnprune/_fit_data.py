@@ -122,7 +122,7 @@ def fit_classifier(estimator, X, y, sample_weight):
         classes, y_encoded = np.unique(y, return_inverse=True)
         if len(classes) < 2:
             raise ValueError("The target y has only one class "
-                             f"({classes[0]!r}); a classifier needs at least 2 classes.")
+                             f"({classes[:1].tolist()[0]!r}); a classifier needs at least 2 classes.")
         weights = fit_weights(sample_weight, X, class_weight=estimator.class_weight,
                               y_encoded=y_encoded, classes=classes)
         output_activation = "logistic" if len(classes) == 2 else "softmax"
