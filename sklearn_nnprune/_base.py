@@ -413,7 +413,7 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
             x_mean, x_scale = mean_and_scale_in_chunks(X)
             Xs = RowData(X, x_mean, x_scale)
         else:
-            x_mean, x_scale = mean_and_scale(X)
+            x_mean, x_scale = mean_and_scale(X, inputs=True)
             Xs = (X - x_mean) / x_scale
         # retrain_at: a structure of an earlier fit's path, trained, not pruned.
         structure = getattr(self, "_path_structure", None)
