@@ -20,7 +20,8 @@ _URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 # The first bytes of each compressed format pandas reads: the content decides, not
 # the file name's suffix.
 _MAGIC = ((b"\x1f\x8b", "gzip"), (b"BZh", "bz2"), (b"\xfd7zXZ\x00", "xz"),
-          (b"PK\x03\x04", "zip"), (b"\x28\xb5\x2f\xfd", "zstd"))
+          (b"PK\x03\x04", "zip"), (b"PK\x05\x06", "zip"),  # a zip, an empty zip
+          (b"\x28\xb5\x2f\xfd", "zstd"))
 # Bytes of memory per weight of the network while it is trained and pruned (the
 # weights, their gradient, L-BFGS's ten pairs of history vectors, the best
 # network's copy, masks) and per row and neuron (activations and their gradients).

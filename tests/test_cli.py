@@ -295,6 +295,7 @@ def test_gzip_file_named_csv_is_trained_on(tmp_path, capsys):
     (b"BZh9" + b"\x00" * 40, "cannot decompress"),
     (b"\xfd7zXZ\x00" + b"\x00" * 40, "cannot decompress"),
     (b"PK\x03\x04" + b"\x00" * 40, "cannot decompress"),
+    (b"PK\x05\x06" + b"\x00" * 18, "cannot decompress"),  # an empty zip
     (bytes(range(256)) * 4, "cannot read"),
 ])
 def test_corrupt_or_binary_files_are_clear_errors(tmp_path, capsys, content, message):
@@ -302,6 +303,19 @@ def test_corrupt_or_binary_files_are_clear_errors(tmp_path, capsys, content, mes
     path.write_bytes(content)
     assert main(["--data", str(path), "--target", "y", "--quiet"]) == 2
     assert message in _one_line_error(capsys)
+
+
+def test_zstd_content_is_recognized(tmp_path, capsys):
+    import importlib.util
+
+    path = tmp_path / "data.csv"
+    path.write_bytes(b"\x28\xb5\x2f\xfd" + b"\x00" * 20)
+    assert main(["--data", str(path), "--target", "y", "--quiet"]) == 2
+    err = _one_line_error(capsys)
+    if importlib.util.find_spec("zstandard") is None:
+        assert "is zstd-compressed, which needs a package that is not installed" in err
+    else:
+        assert "cannot decompress" in err and "(zstd)" in err
 
 
 def test_truncated_gzip_and_zip_of_several_files(tmp_path, capsys):
