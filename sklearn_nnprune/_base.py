@@ -106,9 +106,11 @@ def _standardized(X, large, sample_weight):
     and the standardized inputs; on the large-data path a :class:`RowData`, no
     standardized copy of the whole input."""
     if sample_weight is not None:
-        x_mean, x_scale = weighted_mean_and_scale(X, sample_weight)
+        x_mean, x_scale = weighted_mean_and_scale(X, sample_weight, inputs=True)
+    elif large:
+        x_mean, x_scale = mean_and_scale_in_chunks(X)
     else:
-        x_mean, x_scale = (mean_and_scale_in_chunks if large else mean_and_scale)(X)
+        x_mean, x_scale = mean_and_scale(X, inputs=True)
     return x_mean, x_scale, RowData(X, x_mean, x_scale) if large else (X - x_mean) / x_scale
 
 

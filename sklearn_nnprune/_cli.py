@@ -6,7 +6,6 @@ With no arguments it runs on the bundled US presidential elections data (the
 
 import argparse
 import contextlib
-import importlib.util
 import json
 import math
 import os
@@ -16,15 +15,20 @@ import warnings
 import numpy as np
 import pandas as pd
 
-EXIT_USAGE = 2
+from ._cli_input import (_MAX_LEVELS, EXIT_USAGE, _check_outputs, _check_size, _count,
+                         _levels, _load_elections, _load_user_data, _one_line, _seed,
+                         _show, _tolerance, _UserError)
 
 
-class _UserError(Exception):
-    """A problem with the user's input: reported as one line, no traceback."""
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):
+        # One line, like every other error of the command (the usage is in --help).
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {_one_line(message)} "
+                              f"(see {self.prog} --help)\n")
 
 
 def _parse_args(argv):
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="nnprune",
         description=("Train a small neural network, prune it to the minimal structure "
                      "that still solves the task (Gorban-Mirkes first-order "
@@ -32,30 +36,34 @@ def _parse_args(argv):
                      "and the verbal rules. Without --data it runs on the bundled US "
                      "presidential elections data (13 Keys to the White House)."))
     parser.add_argument("--data", metavar="FILE.csv",
-                        help="CSV file with one row per sample and a header row.")
+                        help="Local CSV file with one row per sample and a header row; "
+                             "gzip, bz2, xz, zip or zstd content is recognized by its "
+                             "first bytes, whatever the file's name.")
     parser.add_argument("--target", metavar="COLUMN",
                         help="Column of --data to predict (required with --data).")
     parser.add_argument("--task", choices=("auto", "classification", "regression"),
                         default="auto",
                         help="Kind of task; 'auto' (default) decides from the target: "
                              "text, Boolean or few distinct integers = classification.")
-    parser.add_argument("--hidden", metavar="N", type=int, nargs="+",
+    parser.add_argument("--hidden", metavar="N", type=_count, nargs="+",
                         help="Hidden layer sizes (default: 4 on the elections data, "
                              "16 otherwise).")
-    parser.add_argument("--max-inputs", type=int, metavar="K",
+    parser.add_argument("--max-inputs", type=_count, metavar="K",
                         help="Keep at most K inputs, even at a loss of quality.")
-    parser.add_argument("--tolerance", type=float, metavar="T",
+    parser.add_argument("--tolerance", type=_tolerance, metavar="T",
                         help="How far the criterion score may drop below the best "
                              "network met so far, in the units of the criterion printed "
                              "under Scores (default: the estimator's).")
     parser.add_argument("--levels", metavar="LEVELS",
                         help="Reduced weight precision: 'binary', 'ternary' or a number "
-                             "of levels (default: 'ternary' on the elections data, full "
-                             "precision otherwise); 'none' keeps full precision.")
+                             f"of levels from 2 to {_MAX_LEVELS} (default: 'ternary' on "
+                             "the elections data, full precision otherwise); 'none' "
+                             "keeps full precision.")
     parser.add_argument("--binarize", action=argparse.BooleanOptionalAction, default=None,
                         help="Replace hidden activations by thresholds where the "
                              "criterion allows (default: on for the elections data).")
-    parser.add_argument("--seed", type=int, default=0, help="Random seed (default 0).")
+    parser.add_argument("--seed", type=_seed, default=0,
+                        help=f"Random seed, 0 to {2 ** 32 - 1} (default 0).")
     parser.add_argument("--json", metavar="PATH", dest="json_path",
                         help="Also write the results as JSON to PATH.")
     parser.add_argument("--plot", metavar="PATH", dest="plot_path",
@@ -64,92 +72,6 @@ def _parse_args(argv):
     parser.add_argument("--quiet", action="store_true",
                         help="Do not print progress on standard error.")
     return parser.parse_args(argv)
-
-
-def _load_user_data(path, target, task):
-    try:
-        frame = pd.read_csv(path)
-    except FileNotFoundError:
-        raise _UserError(f"no such file: {path}") from None
-    except pd.errors.EmptyDataError:
-        raise _UserError(f"{path} is empty") from None
-    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise _UserError(f"cannot read {path} as CSV: {exc}") from None
-    if frame.shape[0] == 0:
-        raise _UserError(f"{path} has a header but no data rows")
-    if target is None:
-        raise _UserError("--data needs --target COLUMN (columns: "
-                         f"{', '.join(map(str, frame.columns))})")
-    if target not in frame.columns:
-        raise _UserError(f"target column {target!r} is not in {path} (columns: "
-                         f"{', '.join(map(str, frame.columns))})")
-    n_rows = len(frame)
-    frame = frame.dropna()
-    dropped = n_rows - len(frame)
-    if len(frame) < 4:
-        raise _UserError(f"only {len(frame)} rows of {path} have no missing values; "
-                         "too few to train on")
-    y = frame[target]
-    X = frame.drop(columns=[target])
-    if X.shape[1] == 0:
-        raise _UserError(f"{path} has no column besides the target {target!r}")
-    categorical = [c for c in X.columns if not pd.api.types.is_numeric_dtype(X[c])
-                   or pd.api.types.is_bool_dtype(X[c])]
-    # A text column with a different value in (nearly) every row (names,
-    # identifiers) would become about one one-hot column per row: the network
-    # memorizes the rows with it. Below 20 rows distinct values say nothing.
-    identifiers = [c for c in categorical
-                   if len(X) >= 20 and X[c].nunique() >= 0.9 * len(X)]
-    if identifiers:
-        X = X.drop(columns=identifiers)
-        categorical = [c for c in categorical if c not in identifiers]
-        if X.shape[1] == 0:
-            raise _UserError(f"every column of {path} besides the target has a different "
-                             f"value in nearly every row "
-                             f"({', '.join(map(str, identifiers))}): nothing to learn a "
-                             "rule from")
-    # Each category's one-hot columns are one input of the network (input_groups),
-    # so that pruning and the report speak of the table's own columns.
-    groups = {str(c): [str(d) for d in pd.get_dummies(X[[c]], columns=[c]).columns]
-              for c in categorical}
-    if categorical:
-        X = pd.get_dummies(X, columns=categorical, dtype=float)
-        X.columns = [str(c) for c in X.columns]
-    X = X.astype(float)
-    if task == "auto":
-        from ._targets import holds_class_labels
-        task = ("classification" if holds_class_labels(y, integers_are_labels=False)
-                else "regression")
-    if task == "classification":
-        y = y.astype(str) if not pd.api.types.is_numeric_dtype(y) else y
-        if y.nunique() < 2:
-            raise _UserError(f"target {target!r} has a single value; nothing to learn")
-    else:
-        try:
-            y = y.astype(float)
-        except ValueError:
-            raise _UserError(f"target {target!r} is not numeric; use --task "
-                             "classification") from None
-    notes = []
-    if dropped:
-        notes.append(f"dropped {dropped} of {n_rows} rows with missing values")
-    if identifiers:
-        notes.append(f"ignored text columns with a different value in nearly every row "
-                     f"(identifiers, not inputs): {', '.join(map(str, identifiers))}")
-    if categorical:
-        notes.append(f"one-hot encoded categorical columns: {', '.join(categorical)} "
-                     "(each pruned as one input)")
-    return X, y, task, notes, f"{path} (target {target!r})", groups
-
-
-def _load_elections():
-    from .datasets import load_us_elections
-
-    data = load_us_elections(as_frame=True)
-    notes = ["US presidential elections 1860-2024, 13 Keys to the White House "
-             "(A. J. Lichtman); target: the incumbent party won"]
-    target = data.target.map(dict(enumerate(data.target_names)))
-    return data.data.astype(float), target, "classification", notes, "US elections", {}
 
 
 def _build_estimator(args, task, n_samples, groups):
@@ -178,32 +100,15 @@ def _build_estimator(args, task, n_samples, groups):
         params["input_groups"] = groups
     if args.tolerance is not None:
         params["tolerance"] = args.tolerance
-    levels = args.levels if args.levels is not None else (
-        "ternary" if args.data is None else "none")
-    if levels.isdigit():
-        params["weight_levels"] = int(levels)
-    elif levels in ("binary", "ternary"):
+    levels = _levels(args.levels if args.levels is not None else (
+        "ternary" if args.data is None else "none"))
+    if levels is not None:
         params["weight_levels"] = levels
-    elif levels != "none":
-        raise _UserError(f"--levels must be 'binary', 'ternary', 'none' or a number of "
-                         f"levels, got {levels!r}")
     binarize = args.binarize if args.binarize is not None else args.data is None
     if binarize:
         params["binarize_neurons"] = True
     Estimator = PrunedMLPClassifier if task == "classification" else PrunedMLPRegressor
     return Estimator(**params)
-
-
-def _check_outputs(args):
-    """Refuse --json and --plot paths that cannot be written."""
-    # Output problems are reported before the fit, not after it.
-    for path in (args.json_path, args.plot_path):
-        if path:
-            folder = os.path.dirname(os.path.abspath(path))
-            if not os.path.isdir(folder) or not os.access(folder, os.W_OK):
-                raise _UserError(f"cannot write {path}: {folder} is not a writable folder")
-    if args.plot_path and importlib.util.find_spec("matplotlib") is None:
-        raise _UserError("--plot needs matplotlib: pip install 'sklearn-nnprune[plot]'")
 
 
 def _read_data(args):
@@ -344,10 +249,10 @@ def _print_importances(report, out):
     kept = report[report["kept"]]
     for _, row in kept.iterrows():
         bar = "#" * int(round(40 * row["share"]))
-        print(f"  {row['feature']:<32} {row['share']:6.3f} {bar}", file=out)
+        print(f"  {_show(row['feature']):<32} {row['share']:6.3f} {bar}", file=out)
     removed = report[~report["kept"]]["feature"].tolist()
     if removed:
-        print(f"  removed: {', '.join(map(str, removed))}", file=out)
+        print(f"  removed: {', '.join(map(_show, removed))}", file=out)
 
 
 def _print_scores(estimator, metric, train_score, cv_scores, cv_note, out):
@@ -395,15 +300,19 @@ def _result(estimator, X, report, rules, *, source, task, notes, metric, train_s
 def _write_outputs(args, estimator, result, out):
     """Write the --json and --plot files that ``args`` ask for."""
     if args.json_path:
+        # Strict JSON (RFC 8259 has no NaN or infinities): allow_nan=False makes a
+        # non-finite number that _strict_json missed an error, not a bad file.
+        text = json.dumps(_strict_json(result), indent=2, allow_nan=False)
         try:
             with open(args.json_path, "w", encoding="utf-8") as fh:
-                json.dump(result, fh, indent=2, default=_json_default)
+                fh.write(text)
         except OSError as exc:
-            raise _UserError(f"cannot write {args.json_path}: {exc.strerror}") from None
-        print(f"\nwrote {args.json_path}", file=out)
+            raise _UserError(f"cannot write {_show(args.json_path)}: "
+                             f"{exc.strerror}") from None
+        print(f"\nwrote {_show(args.json_path)}", file=out)
     if args.plot_path:
         _save_plot(estimator, args.plot_path)
-        print(f"wrote {args.plot_path}", file=out)
+        print(f"wrote {_show(args.plot_path)}", file=out)
 
 
 def _run(args, out):
@@ -414,6 +323,7 @@ def _run(args, out):
     X, y, task, notes, source, groups = _read_data(args)
     estimator = _build_estimator(args, task, len(X), groups)
     _check_class_counts(args, estimator, y, task)
+    _check_size(estimator, X, y, task)
     print(f"nnprune: {task} on {source}: {X.shape[0]} rows, {X.shape[1]} inputs",
           file=out)
     for note in notes:
@@ -437,12 +347,19 @@ def _run(args, out):
     return result
 
 
-def _json_default(value):
+def _strict_json(value):
+    """``value`` as plain Python data for strict JSON: numpy scalars and arrays as
+    numbers and lists, every NaN or infinity as None (the score of a forced step
+    that cannot be taken is -inf)."""
+    if isinstance(value, dict):
+        return {str(key): _strict_json(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return [_strict_json(item) for item in value]
     if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    raise TypeError(f"cannot serialize {type(value).__name__}")
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
 
 
 def _rules_text(estimator):
@@ -469,20 +386,40 @@ def _save_plot(estimator, path):
     try:
         fig.savefig(path, dpi=110)
     except (OSError, ValueError) as exc:
-        raise _UserError(f"cannot write {path}: {exc}") from None
+        raise _UserError(f"cannot write {_show(path)}: {exc}") from None
     finally:
         plt.close(fig)
 
 
 def main(argv=None):
-    """Entry point of ``nnprune`` and ``python -m sklearn_nnprune``."""
-    args = _parse_args(argv)
+    """Entry point of ``nnprune`` and ``python -m sklearn_nnprune``.
+
+    Every error is one line on standard error, never a traceback: exit status 2
+    for a problem with the options or the data, 1 for any other failure.
+    """
+    try:
+        args = _parse_args(argv)
+    except SystemExit as exc:  # --help (0) or an option argparse refused (2)
+        return exc.code
     try:
         _run(args, sys.stdout)
     except _UserError as exc:
-        print(f"nnprune: error: {exc}", file=sys.stderr)
+        print(f"nnprune: error: {_one_line(exc)}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("nnprune: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader of the output stopped (nnprune | head)
+        # Python's own flush of stdout at exit would fail again, with a traceback.
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    except MemoryError:
+        print("nnprune: error: out of memory; use a smaller network (--hidden) or "
+              "fewer rows or columns", file=sys.stderr)
+        return 1
+    except Exception as exc:  # a bug: still one line, naming the exception
+        print(f"nnprune: error: unexpected {type(exc).__name__}: {_one_line(exc)}",
+              file=sys.stderr)
+        return 1
     return 0

@@ -32,6 +32,7 @@ from ._estimators import PrunedMLPClassifier, PrunedMLPRegressor
 from ._interrupt import PruningInterruptedWarning, interruption_note
 from ._meta import fit_quietly, fitted_until_interrupted, network_fit_params, network_router
 from ._procedure import paired_drop_within_noise
+from ._rules import shown_name
 from ._scaling import mean_and_scale
 
 # How many attempts (member fits) the search may spend per requested member when
@@ -647,30 +648,36 @@ class MinimalNetworkCommittee(MetaEstimatorMixin, BaseEstimator):
         Parameters
         ----------
         decimals : int, default=2
-            Decimals of the importances and scores.
+            Decimals of the importances and scores, from 0 to 100.
 
         Returns
         -------
         text : str
-            One block per member, then the input usage table.
+            One block per member, then the input usage table. Names with control
+            or other non-printable characters are quoted, escaped.
         """
         check_is_fitted(self)
+        if not isinstance(decimals, Integral) or isinstance(decimals, bool) \
+                or not 0 <= decimals <= 100:
+            raise ValueError(f"decimals must be an int from 0 to 100, got {decimals!r}.")
+        show = shown_name
         kind = "regression" if self._is_regression() else "classification"
         lines = [f"Committee of {len(self.estimators_)} minimal networks ({kind}, "
                  f"voting={self.voting!r}); reference score "
                  f"{self.reference_score_:.{decimals}f}"]
         for k, est in enumerate(self.estimators_):
             order = np.argsort(-self.importances_[k], kind="stable")
-            used = [f"{self.input_usage_.index[i]} ({self.importances_[k, i]:.{decimals}f})"
+            used = [f"{show(self.input_usage_.index[i])} "
+                    f"({self.importances_[k, i]:.{decimals}f})"
                     for i in order if self.supports_[k, i]]
-            forbidden = ", ".join(self.estimators_forbidden_[k]) or "none"
+            forbidden = ", ".join(map(show, self.estimators_forbidden_[k])) or "none"
             lines.append(f"member {k + 1}: {est.n_inputs_} inputs, {est.n_neurons_} "
                          f"neurons, {est.n_synapses_} synapses; score "
                          f"{self.train_scores_[k]:.{decimals}f} on the training data; "
                          f"forbidden: {forbidden}")
             lines.append("    inputs: " + ", ".join(used))
         usage = self.input_usage_.sort_values(["n_members", "mean_importance"],
-                                              ascending=False)
+                                              ascending=False).rename(index=show)
         lines.append("input usage:")
         lines += ["    " + line for line in
                   usage.to_string(float_format=lambda v: f"{v:.{decimals}f}").splitlines()]

@@ -16,7 +16,9 @@ def fewest_within_noise(param_name="max_inputs", n_se=1.0, *, n_features=None,
     mean score minus ``n_se`` standard errors of the best (its standard deviation
     over the splits divided by the square root of the number of splits), pick the
     one with the smallest value of ``param_name`` (the one-standard-error rule of
-    Breiman et al.). Candidates where the parameter is None (no cap) count as the
+    Breiman et al.). A candidate whose mean score is NaN (a failed fit, with
+    GridSearchCV's ``error_score=np.nan``) is never chosen; the others are
+    compared as usual. Candidates where the parameter is None (no cap) count as the
     largest structure. A fraction (float) and a count (int) of the same cap can
     only be compared knowing what the fraction is a fraction of: a grid that mixes
     them needs ``n_features`` (GridSearchCV calls the rule after the whole search,
@@ -56,8 +58,9 @@ def fewest_within_noise(param_name="max_inputs", n_se=1.0, *, n_features=None,
     >>> fewest_within_noise("max_inputs")(cv_results)
     1
     """
-    if not isinstance(n_se, numbers.Real) or n_se < 0:
-        raise ValueError(f"n_se must be a non-negative number, got {n_se!r}.")
+    if (not isinstance(n_se, numbers.Real) or isinstance(n_se, bool)
+            or not np.isfinite(n_se) or n_se < 0):
+        raise ValueError(f"n_se must be a finite non-negative number, got {n_se!r}.")
     if n_features is not None and (not isinstance(n_features, numbers.Integral)
                                    or n_features < 1):
         raise ValueError(f"n_features must be a positive int or None, got {n_features!r}.")
@@ -84,12 +87,7 @@ def fewest_within_noise(param_name="max_inputs", n_se=1.0, *, n_features=None,
         stds = np.asarray(cv_results[f"std_test_{metric}"], dtype=float)
         n_splits = sum(1 for k in cv_results if k.startswith("split")
                        and k.endswith(f"_test_{metric}"))
-        if np.isnan(means).all():
-            raise ValueError(f"every candidate's mean_test_{metric} is NaN: all fits "
-                             "failed or scored NaN (see GridSearchCV's error_score and "
-                             "its FitFailedWarning).")
-        best = int(np.nanargmax(means))
-        threshold = means[best] - n_se * stds[best] / np.sqrt(max(n_splits, 1))
+        threshold = _noise_threshold(means, stds, n_se, n_splits, metric)
         # "params" keeps the grid's own values: the param_ column of a grid mixing
         # 1 and 0.5 is a float array, where the count 1 reads as the fraction 1.0.
         if "params" in cv_results:
@@ -106,3 +104,24 @@ def fewest_within_noise(param_name="max_inputs", n_se=1.0, *, n_features=None,
         return min(eligible, key=lambda i: (values[i], -means[i]))
 
     return refit
+
+
+def _noise_threshold(means, stds, n_se, n_splits, metric):
+    """The lowest mean score within ``n_se`` standard errors of the best one; a
+    ValueError when there is no best score or its noise is unknown."""
+    if means.shape != stds.shape:
+        raise ValueError(f"mean_test_{metric} and std_test_{metric} have different "
+                         f"lengths: {means.shape} and {stds.shape}.")
+    if np.isnan(means).all():
+        raise ValueError(f"every candidate's mean_test_{metric} is NaN: all fits "
+                         "failed or scored NaN (see GridSearchCV's error_score and "
+                         "its FitFailedWarning).")
+    best = int(np.nanargmax(means))
+    if not np.isfinite(means[best]):
+        raise ValueError(f"the best mean_test_{metric} is {means[best]}, candidate "
+                         f"{best}: scores within noise of it are undefined.")
+    if not np.isfinite(stds[best]) or stds[best] < 0:
+        raise ValueError(f"std_test_{metric} of the best candidate ({best}) is "
+                         f"{stds[best]}: its noise cannot be measured; a standard "
+                         "deviation must be a finite non-negative number.")
+    return means[best] - n_se * stds[best] / np.sqrt(max(n_splits, 1))

@@ -32,6 +32,15 @@ _TRUTH_TABLE_MAX = 16
 _EXTRA_DECIMALS = 12
 
 
+def shown_name(name):
+    """``name`` as text to print: as it is when every character is printable, else
+    quoted with Python's escapes (``'a\\nb'``), so that a feature name or a class
+    label holding a newline, a tab, a terminal escape or an invisible character
+    cannot forge a line of the report or hide in it."""
+    name = str(name)
+    return name if name.isprintable() else repr(name)
+
+
 def _check_estimator(estimator):
     if not isinstance(estimator, _BasePrunedMLP):
         raise TypeError("estimator must be a fitted PrunedMLPClassifier or "
@@ -277,6 +286,7 @@ def _fmt(value, decimals):
 
 
 def _condition_text(name, negated):
+    name = shown_name(name)
     if not negated:
         return name
     return f"not ({name})" if " " in name else f"not {name}"
@@ -301,7 +311,7 @@ def _at_least_text(conditions, m):
 def _operand(name):
     """A name inside a formula, parenthesized when it has spaces ("age > 42",
     "blood pressure") so that the formula reads one way only."""
-    name = str(name)
+    name = shown_name(name)
     return f"({name})" if any(c.isspace() for c in name) else name
 
 
@@ -372,7 +382,7 @@ def _leaf(condition, then, otherwise):
         "estimator": [object],
         "feature_names": ["array-like", None],
         "class_names": ["array-like", None],
-        "decimals": [Interval(numbers.Integral, 0, None, closed="left")],
+        "decimals": [Interval(numbers.Integral, 0, 100, closed="both")],
     },
     prefer_skip_nested_validation=True,
 )
@@ -399,7 +409,7 @@ def export_text(estimator, *, feature_names=None, class_names=None, decimals=2):
         Names of the classes in the order of ``classes_`` (classifier only); None:
         ``classes_``.
     decimals : int, default=2
-        Decimals of the printed weights and thresholds. A nonzero number that
+        Decimals of the printed weights and thresholds, 0 to 100. A nonzero number that
         would print as zero is printed to ``decimals`` significant digits (at
         least one) instead. A threshold over two-valued sources (Boolean inputs,
         threshold neurons) is printed as the shortest number between the rounded
@@ -409,7 +419,11 @@ def export_text(estimator, *, feature_names=None, class_names=None, decimals=2):
     Returns
     -------
     report : str
-        The rules, one line per neuron and the decision of the output.
+        The rules, one line per neuron and the decision of the output. A feature
+        name or class label with a control or other non-printable character (a
+        newline, a tab, a terminal escape) is printed quoted, with Python's escapes
+        (``'a\\nb'``), so that it cannot forge a line; other names print as they
+        are.
 
     See Also
     --------
@@ -474,14 +488,16 @@ def export_text(estimator, *, feature_names=None, class_names=None, decimals=2):
     out = rules["output"]
     if out["kind"] == "at_least":
         lines += _leaf(_at_least_text(out["conditions"], out["min_true"]),
-                       f"class: {out['classes'][1]}", f"class: {out['classes'][0]}")
+                       f"class: {shown_name(out['classes'][1])}",
+                       f"class: {shown_name(out['classes'][0])}")
     elif out["kind"] == "threshold":
         lines += _leaf(_threshold_text(out["terms"], out["threshold"], decimals, ">",
                                        sources),
-                       f"class: {out['classes'][1]}", f"class: {out['classes'][0]}")
+                       f"class: {shown_name(out['classes'][1])}",
+                       f"class: {shown_name(out['classes'][0])}")
     elif out["kind"] == "argmax":
         for score in out["scores"]:
-            lines.append(f"score[{score['class']}] = "
+            lines.append(f"score[{shown_name(score['class'])}] = "
                          f"{_sum_text(score['terms'], decimals, score['bias'])}")
         lines.append("|--- class: the one with the highest score")
     else:
@@ -497,8 +513,8 @@ def export_text(estimator, *, feature_names=None, class_names=None, decimals=2):
     for name in sorted(used):
         legend.setdefault(steps[name], []).append(name)
     for (low, high), names in sorted(legend.items()):
-        lines.insert(0, f"(in sums, {', '.join(names)} = {high:g} when true, "
-                        f"{low:g} when false)")
+        lines.insert(0, f"(in sums, {', '.join(map(shown_name, names))} = {high:g} "
+                        f"when true, {low:g} when false)")
     # A two-valued input named as a condition holds at its true value: say which
     # value that is unless it is 1 (against 0).
     counted = [u for u in rules["neurons"] + [out] if u.get("kind") == "at_least"]
@@ -509,11 +525,11 @@ def export_text(estimator, *, feature_names=None, class_names=None, decimals=2):
             explained.setdefault(inp["values"], []).append(inp["name"])
     for (low, high), names in sorted(explained.items(), reverse=True):
         if len(names) == 1:
-            lines.insert(0, f"(as a condition, {names[0]} holds when it is {high:g}, "
-                            f"not when it is {low:g})")
+            lines.insert(0, f"(as a condition, {shown_name(names[0])} holds when it is "
+                            f"{high:g}, not when it is {low:g})")
         else:
-            lines.insert(0, f"(as conditions, {', '.join(names)} hold when they are "
-                            f"{high:g}, not when they are {low:g})")
+            lines.insert(0, f"(as conditions, {', '.join(map(shown_name, names))} hold "
+                            f"when they are {high:g}, not when they are {low:g})")
     return "\n".join(lines)
 
 
@@ -538,5 +554,6 @@ def _committee_text(committee, feature_names, class_names, decimals):
         used = [name for name, kept in zip(names, member.support_) if kept]
         text = export_text(member, feature_names=names, class_names=class_names,
                            decimals=decimals)
-        blocks.append(f"member {k + 1} (inputs: {', '.join(used)})\n{text}")
+        shown = ", ".join(map(shown_name, used))
+        blocks.append(f"member {k + 1} (inputs: {shown})\n{text}")
     return "\n\n".join(blocks)

@@ -210,3 +210,265 @@ def test_large_file_takes_the_large_data_path(tmp_path, capsys, monkeypatch):
     assert "no cross-validation on 400 rows" in captured.out
     steps = [line for line in captured.err.splitlines() if "] step " in line]
     assert steps and all(line.endswith("left") for line in steps)
+
+
+# ------------------------------------------------------------ bad input, one line
+def _one_line_error(capsys, code=2):
+    err = capsys.readouterr().err
+    assert "Traceback" not in err, err
+    assert len(err.strip().splitlines()) == 1, err
+    assert err.startswith("nnprune: error: ")
+    return err
+
+
+def _small_csv(path, n=40, names=("a", "b"), target="label"):
+    rng = np.random.RandomState(0)
+    df = pd.DataFrame(rng.normal(size=(n, len(names))), columns=list(names))
+    df[target] = np.where(df[names[0]] > 0, "yes", "no")
+    text = df.to_csv(index=False)
+    path.write_text(text)
+    return df, text.encode()
+
+
+@pytest.mark.parametrize("url", ["http://example.com/x.csv", "https://example.com/x.csv",
+                                 "ftp://example.com/x.csv", "s3://bucket/x.csv",
+                                 "file:///etc/hostname", "HTTP://EXAMPLE.COM/x.csv.gz"])
+def test_urls_are_refused_and_never_fetched(capsys, monkeypatch, url):
+    import urllib.request
+
+    def forbidden(*args, **kwargs):
+        raise AssertionError("the network or pandas was used")
+
+    monkeypatch.setattr(urllib.request, "urlopen", forbidden)
+    monkeypatch.setattr(pd, "read_csv", forbidden)
+    assert main(["--data", url, "--target", "y", "--quiet"]) == 2
+    assert "must be a local file, not a URL" in _one_line_error(capsys)
+
+
+def test_folders_devices_and_empty_paths_are_refused(tmp_path, capsys):
+    import os
+
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)  # reading it would block
+    for data, message in [(str(tmp_path), "is a folder"), (str(fifo), "not a regular file"),
+                          ("", "needs the path of a CSV file")]:
+        assert main(["--data", data, "--target", "y", "--quiet"]) == 2
+        assert message in _one_line_error(capsys)
+
+
+@pytest.mark.parametrize("method, name", [("gzip", "data.csv"), ("bz2", "data.csv"),
+                                          ("xz", "data.csv"), ("zip", "data.csv"),
+                                          (None, "data.csv.gz"), (None, "data.csv.zip"),
+                                          ("gzip", "data.csv.bz2")])
+def test_compression_is_read_from_the_content_not_the_name(tmp_path, method, name):
+    import bz2
+    import gzip
+    import lzma
+    import zipfile
+
+    from sklearn_nnprune._cli_input import _read_frame
+
+    df, text = _small_csv(tmp_path / "plain.csv")
+    path = tmp_path / name
+    if method == "zip":
+        with zipfile.ZipFile(path, "w") as archive:
+            archive.writestr("inner.csv", text)
+    else:
+        compress = {None: bytes, "gzip": gzip.compress, "bz2": bz2.compress,
+                    "xz": lzma.compress}[method]
+        path.write_bytes(compress(text))
+    pd.testing.assert_frame_equal(_read_frame(str(path)), df)
+
+
+def test_gzip_file_named_csv_is_trained_on(tmp_path, capsys):
+    import gzip
+
+    _, text = _small_csv(tmp_path / "plain.csv")
+    path = tmp_path / "data.csv"
+    path.write_bytes(gzip.compress(text))
+    assert main(["--data", str(path), "--target", "label", "--quiet", "--hidden", "2"]) == 0
+    assert "classification on" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"\x1f\x8b" + b"not really gzip" * 4, "cannot decompress"),
+    (b"BZh9" + b"\x00" * 40, "cannot decompress"),
+    (b"\xfd7zXZ\x00" + b"\x00" * 40, "cannot decompress"),
+    (b"PK\x03\x04" + b"\x00" * 40, "cannot decompress"),
+    (b"PK\x05\x06" + b"\x00" * 18, "cannot decompress"),  # an empty zip
+    (bytes(range(256)) * 4, "cannot read"),
+])
+def test_corrupt_or_binary_files_are_clear_errors(tmp_path, capsys, content, message):
+    path = tmp_path / "bad.csv.gz"
+    path.write_bytes(content)
+    assert main(["--data", str(path), "--target", "y", "--quiet"]) == 2
+    assert message in _one_line_error(capsys)
+
+
+def test_zstd_content_is_recognized(tmp_path, capsys):
+    import importlib.util
+
+    path = tmp_path / "data.csv"
+    path.write_bytes(b"\x28\xb5\x2f\xfd" + b"\x00" * 20)
+    assert main(["--data", str(path), "--target", "y", "--quiet"]) == 2
+    err = _one_line_error(capsys)
+    if importlib.util.find_spec("zstandard") is None:
+        assert "is zstd-compressed, which needs a package that is not installed" in err
+    else:
+        assert "cannot decompress" in err and "(zstd)" in err
+
+
+def test_truncated_gzip_and_zip_of_several_files(tmp_path, capsys):
+    import gzip
+    import zipfile
+
+    _, text = _small_csv(tmp_path / "plain.csv", n=200)
+    truncated = tmp_path / "t.csv.gz"
+    truncated.write_bytes(gzip.compress(text)[:200])
+    several = tmp_path / "s.zip"
+    with zipfile.ZipFile(several, "w") as archive:
+        archive.writestr("a.csv", text)
+        archive.writestr("b.csv", text)
+    for path in (truncated, several):
+        assert main(["--data", str(path), "--target", "label", "--quiet"]) == 2
+        assert "cannot decompress" in _one_line_error(capsys)
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--levels", "²"], "--levels must be"),
+    (["--levels", "٣"], "--levels must be"),
+    (["--levels", "1"], "from 2 to 1000"),
+    (["--levels", "0"], "from 2 to 1000"),
+    (["--levels", "1001"], "from 2 to 1000"),
+    (["--levels", "9" * 5000], "--levels must be"),
+    (["--levels", ""], "--levels must be"),
+    (["--levels", "-3"], "--levels must be"),
+    (["--hidden", "0"], "argument --hidden: must be a positive whole number"),
+    (["--hidden", "-4"], "argument --hidden: must be a positive whole number"),
+    (["--hidden", "4", "²"], "argument --hidden: must be a positive whole number"),
+    (["--hidden", "٣"], "argument --hidden: must be a positive whole number"),
+    (["--hidden", "1e3"], "argument --hidden: must be a positive whole number"),
+    (["--hidden", "1_000"], "argument --hidden: must be a positive whole number"),
+    (["--hidden", "9" * 5000], "argument --hidden: 9999"),
+    (["--hidden"], "argument --hidden: expected at least one argument"),
+    (["--hidden", "2000000000"], "weights and needs about"),
+    (["--max-inputs", "0"], "argument --max-inputs: must be a positive whole number"),
+    (["--max-inputs", "-1"], "argument --max-inputs: must be a positive whole number"),
+    (["--max-inputs", "14"], "between 1 and the number of inputs (13)"),
+    (["--max-inputs", "²"], "argument --max-inputs: must be a positive whole number"),
+    (["--seed", "-1"], "argument --seed: must be a whole number from 0 to 4294967295"),
+    (["--seed", str(2 ** 32)], "argument --seed: must be a whole number from 0"),
+    (["--seed", "1.5"], "argument --seed: must be a whole number from 0"),
+    (["--seed", "¹"], "argument --seed: must be a whole number from 0"),
+    (["--tolerance", "nan"], "argument --tolerance: must be a finite number >= 0"),
+    (["--tolerance", "inf"], "argument --tolerance: must be a finite number >= 0"),
+    (["--tolerance", "-0.1"], "argument --tolerance: must be a finite number >= 0"),
+    (["--tolerance", "1e999"], "argument --tolerance: must be a finite number >= 0"),
+    (["--tolerance", "٠.١"], "argument --tolerance: must be a finite number >= 0"),
+    (["--tolerance", ""], "argument --tolerance: must be a finite number >= 0"),
+    (["--task", "clustering"], "argument --task: invalid choice"),
+    (["--json", ""], "--json needs the path of a file to write"),
+    (["--plot", ""], "--plot needs the path of a file to write"),
+    (["--no-such-option"], "unrecognized arguments"),
+    (["stray\nargument"], "unrecognized arguments: stray\\nargument"),
+    (["--target", "y"], "--target needs --data"),
+])
+def test_every_bad_option_value_is_one_line(capsys, args, message):
+    assert main(args + ["--quiet"]) == 2
+    assert message in _one_line_error(capsys)
+
+
+def test_network_size_is_checked_against_the_memory(capsys, monkeypatch):
+    from sklearn_nnprune import _cli_input
+
+    half_gigabyte = {"SC_PAGE_SIZE": 4096, "SC_PHYS_PAGES": 2 ** 29 // 4096}
+    monkeypatch.setattr(_cli_input.os, "sysconf", half_gigabyte.__getitem__)
+    # 13 * 2000 + 2000 * 2000 + 2000 * 2 weights: about 1.0 GB with L-BFGS's history.
+    assert main(["--hidden", "2000", "2000", "--quiet"]) == 2
+    err = _one_line_error(capsys)
+    assert "a network of hidden layers 2000 2000 on 13 inputs has 4,030,000 weights" in err
+    assert "needs about 1.0 GB to train, more than this machine's 0.5 GB" in err
+    assert main(["--hidden", "3", "--max-inputs", "2", "--quiet"]) == 0
+
+
+def test_output_paths_that_cannot_be_written(tmp_path, capsys):
+    data = tmp_path / "d.csv"
+    _small_csv(data)
+    same = str(tmp_path / "same")
+    for args, message in [(["--json", str(tmp_path)], "it is a folder"),
+                          (["--json", str(data)], "would overwrite the --data file"),
+                          (["--json", same, "--plot", same], "name the same file"),
+                          (["--plot", str(tmp_path / "n.xyz")],
+                           "matplotlib cannot write .xyz files; use one of")]:
+        assert main(["--data", str(data), "--target", "label", "--quiet"] + args) == 2
+        assert message in _one_line_error(capsys)
+    assert not (tmp_path / "same").exists() and data.read_text().startswith("a,b")
+
+
+def test_an_unexpected_failure_is_one_line_too(capsys, monkeypatch):
+    from sklearn_nnprune import _cli
+
+    def broken(args, out):
+        raise RuntimeError("something\nbroke")
+
+    monkeypatch.setattr(_cli, "_run", broken)
+    assert main(["--quiet"]) == 1
+    assert "unexpected RuntimeError: something\\nbroke" in _one_line_error(capsys)
+
+
+def test_command_line_errors_in_a_process():
+    done = subprocess.run([sys.executable, "-m", "sklearn_nnprune", "--levels", "²",
+                           "--hidden", "4"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr.count("\n") == 1 and "--levels must be" in done.stderr
+
+
+# ------------------------------------------------------------ strict JSON
+def _strict_loads(text):
+    def refuse(constant):
+        raise ValueError(f"not strict JSON: {constant}")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+def test_json_is_strict_without_nan_or_infinity(tmp_path, capsys):
+    # One input left: forced steps that cannot be taken score -inf.
+    path = tmp_path / "out.json"
+    assert main(["--max-inputs", "1", "--quiet", "--json", str(path)]) == 0
+    result = _strict_loads(path.read_text())
+    assert any(step["score"] is None for step in result["pruning_history"])
+    assert result["structure"]["n_inputs"] == 1
+
+
+def test_strict_json_conversion():
+    from sklearn_nnprune._cli import _strict_json
+
+    value = {"a": [np.float64("nan"), (np.inf, np.int64(3))], 4: np.array([1.5, -np.inf]),
+             "b": {"c": float("-inf"), "d": np.bool_(True), "e": "text"}}
+    text = json.dumps(_strict_json(value), allow_nan=False)
+    assert _strict_loads(text) == {"a": [None, [None, 3]], "4": [1.5, None],
+                                   "b": {"c": None, "d": True, "e": "text"}}
+
+
+# ------------------------------------------------------------ control characters
+def test_names_with_control_characters_are_quoted(tmp_path, capsys):
+    names = ("a", "b\n  removed: a", "tab\there", "esc\x1b[31m", "bell\x07")
+    path = tmp_path / "ctrl.csv"
+    rng = np.random.RandomState(0)
+    df = pd.DataFrame(rng.normal(size=(60, 4)), columns=names[:4])
+    df[names[4]] = rng.choice(["u", "v"], size=60)
+    df["label\x1b"] = np.where(df["a"] > 0, "yes\nno", "no")
+    df.to_csv(path, index=False)
+    out_json = tmp_path / "r.json"
+    assert main(["--data", str(path), "--target", "label\x1b", "--quiet", "--hidden", "2",
+                 "--json", str(out_json)]) == 0
+    out = capsys.readouterr().out
+    assert all(line.isprintable() for line in out.split("\n")), out
+    for name in names[1:]:
+        assert repr(name) in out and name not in out
+    assert repr("label\x1b") in out and repr("yes\nno") in out
+    # The JSON keeps the names as they are (its strings are escaped by JSON).
+    result = _strict_loads(out_json.read_text())
+    assert set(result["importances"]) == set(names)
+    assert main(["--data", str(path), "--target", "nope", "--quiet"]) == 2
+    assert repr(names[1]) in _one_line_error(capsys)

@@ -386,3 +386,41 @@ def test_bad_arguments():
         export_text(PrunedMLPClassifier())
     with pytest.raises(TypeError, match="must be a fitted PrunedMLPClassifier"):
         network_rules(object())
+
+
+# A name that tries to forge rule lines, one with a tab, one with a terminal escape,
+# one with an invisible right-to-left override.
+FORGING = ["rain\n|--- class: yes", "wind\tspeed", "cold\x1b[2J", "dark\u202e"]
+
+
+def _printable_lines(text):
+    return all(line.isprintable() for line in text.split("\n"))
+
+
+@pytest.mark.parametrize("transparent", [True, False])
+def test_names_with_control_characters_are_quoted(transparent):
+    X, y = boolean_task("2of3", 0, n_features=4)
+    params = TRANSPARENT if transparent else dict(hidden_layer_sizes=(2,), prune=())
+    ordinary = export_text(PrunedMLPClassifier(random_state=0, **params).fit(X, y),
+                           feature_names=["a", "b", "c", "d"], class_names=["n", "y"])
+    clf = PrunedMLPClassifier(random_state=0, **params).fit(
+        pd.DataFrame(X, columns=FORGING), y)
+    text = export_text(clf, class_names=["no\n|--- class: no", "yes"])
+    assert _printable_lines(text), text
+    # The same rules, line for line: nothing was forged.
+    assert len(text.splitlines()) == len(ordinary.splitlines())
+    assert repr(FORGING[0]) in text and repr("no\n|--- class: no") in text
+    if not transparent:  # every input is in the weighted sums
+        assert all(repr(name) in text for name in FORGING), text
+    # The structured rules keep the names as they are (data, not text).
+    assert {inp["name"] for inp in network_rules(clf)["inputs"]} <= set(FORGING)
+
+
+def test_printable_names_print_as_they_are():
+    X, y = boolean_task("2of3", 0, n_features=4)
+    names = ["ünïcødé", "'quoted'", "back\\slash", "x [mm]"]
+    clf = PrunedMLPClassifier(hidden_layer_sizes=(2,), prune=(), random_state=0).fit(
+        pd.DataFrame(X, columns=names), y)
+    text = export_text(clf)
+    assert all(name in text for name in names[:3]) and "(x [mm])" in text
+    assert "'ünïcødé'" not in text and "\\\\" not in text
