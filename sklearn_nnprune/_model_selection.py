@@ -75,6 +75,10 @@ def fewest_within_noise(param_name="max_inputs", n_se=1.0, *, n_features=None,
         return float(resolve_count(value, n_features))
 
     def refit(cv_results):
+        if not hasattr(cv_results, "keys"):
+            raise TypeError("fewest_within_noise(...) is a refit rule: it takes "
+                            "GridSearchCV's cv_results_ (a dict), got "
+                            f"{type(cv_results).__name__}. Pass it as refit=.")
         key = f"param_{param_name}"
         if key not in cv_results:
             raise KeyError(f"{param_name!r} was not searched; cv_results has "

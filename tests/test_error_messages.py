@@ -130,3 +130,9 @@ def test_committee_text_quotes_control_characters(committee):
         assert any(repr(name) in text for name in names)
         assert not any(name in text for name in names)
     assert fitted.describe(decimals=3).count("\n") == fitted.describe().count("\n")
+
+
+def test_fewest_within_noise_names_what_it_takes():
+    from sklearn_nnprune import fewest_within_noise
+    with pytest.raises(TypeError, match="takes GridSearchCV's cv_results_"):
+        fewest_within_noise()([1, 2])
