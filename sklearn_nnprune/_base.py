@@ -15,13 +15,14 @@ from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 from sklearn.base import BaseEstimator, clone
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, RealNotInt, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._network import count_structure, predict_output
+from ._network import compute_dtype, count_structure, predict_output
 from ._procedure import (PRUNABLE_KINDS, PruningSettings, Trainer, history_rows,
                          input_names, make_criterion, prune_network)
 from ._procedure import training
@@ -30,7 +31,7 @@ from ._procedure.large import (RowData, SubsampledCriterion, chunked_hidden_mean
 from ._procedure.ranking import hidden_means, indicators
 from ._procedure.transparency import level_spec, unit_factors
 from ._pruning import resolve_count
-from ._scaling import mean_and_scale, mean_and_scale_in_chunks
+from ._scaling import mean_and_scale, mean_and_scale_in_chunks, scaled_sparse, sparse_scale
 from ._transparent import _TransparentMixin
 
 _count_or_fraction = [Interval(Integral, 1, None, closed="left"),
@@ -67,9 +68,35 @@ SMALL_DATA_ROWS = 100
 # 10^5: the large path was 4-6x faster at the same inputs and accuracy; the
 # threshold stays where data of the existing benchmarks keep their behaviour).
 LARGE_DATA_ROWS = 50_000
-# What fit validates X to: float32 stays float32 (the large-data path computes in
-# it), anything else becomes float64.
+# What fit and predict validate X to: float32 stays float32 (the network trains
+# and predicts in it, as scikit-learn's MLP), anything else becomes float64; CSR
+# and CSC matrices stay sparse (others are converted to CSR by validate_data).
 FIT_DTYPES = (np.float64, np.float32)
+SPARSE_FORMATS = ("csr", "csc")
+
+
+def standardized_inputs(X, large):
+    """``(x_mean, x_scale, x_means, Xs)``: each column's centring and scale
+    (``Xs = (X - x_mean) / x_scale``), the column means in those units (the
+    "mean" reference of a removed input: 0 when centred) and the standardized
+    data in the compute dtype (float32 for float32 ``X``, else float64;
+    statistics in float64). Sparse ``X`` is scaled without centring
+    (``x_mean`` = 0), so that its zeros stay zeros and it stays sparse. On the
+    large-data path ``Xs`` is a :class:`RowData` that standardizes on demand."""
+    if sp.issparse(X):
+        x_scale, x_means = sparse_scale(X)
+        x_mean, X = np.zeros(X.shape[1]), X.tocsr()
+        Xs = RowData(X, x_mean, x_scale) if large else scaled_sparse(X, x_scale,
+                                                                     compute_dtype(X))
+        return x_mean, x_scale, x_means, Xs
+    if large or X.dtype == np.float32:  # no float64 copy of float32 data
+        x_mean, x_scale = mean_and_scale_in_chunks(X)
+        data = RowData(X, x_mean, x_scale)
+        Xs = data if large else data.rows(slice(None))
+    else:
+        x_mean, x_scale = mean_and_scale(X)
+        Xs = (X - x_mean) / x_scale
+    return x_mean, x_scale, np.zeros(X.shape[1]), Xs
 
 
 def large_data(params, n_samples):
@@ -237,6 +264,11 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
         self.random_state = random_state
         self.verbose = verbose
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True  # CSR and CSC (scaled without centring)
+        return tags
+
     # ------------------------------------------------------------------ checks
     def _hidden_sizes(self):
         hidden = np.atleast_1d(np.asarray(self.hidden_layer_sizes))
@@ -394,14 +426,11 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
                          n_features if groups is None else len(groups[0]))
         self._check_criterion(n_samples, y, classifier)
         self._check_transparency(hidden)
-        if not self._large_data(n_samples):
-            # float32 is the compute dtype on the large-data path only (issue 18).
-            X = X.astype(np.float64, copy=False)
         layer_sizes = (n_features,) + hidden + (Y.shape[1],)
         n_weights = sum(a * b for a, b in zip(layer_sizes[:-1], layer_sizes[1:]))
         # Below this much work every product of the fit (training, criterion,
         # indicators) is too small for BLAS threads to pay for their start-up.
-        with training.blas_limit(training.threads_for(n_samples, n_weights)):
+        with training.blas_limit(training.threads_for(training.work_rows(X), n_weights)):
             return self._fit_network(X, y, Y, layer_sizes, kinds, groups,
                                      output_activation, score, y_mean, y_scale)
 
@@ -409,12 +438,9 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
                      y_mean, y_scale):
         rng = check_random_state(self.random_state)
         large = self._large_data(X.shape[0])
-        if large:  # no standardized copy of the whole input (_procedure.large)
-            x_mean, x_scale = mean_and_scale_in_chunks(X)
-            Xs = RowData(X, x_mean, x_scale)
-        else:
-            x_mean, x_scale = mean_and_scale(X)
-            Xs = (X - x_mean) / x_scale
+        # Large data: no standardized copy of the whole input (_procedure.large).
+        x_mean, x_scale, x_means, Xs = standardized_inputs(X, large)
+        Y = Y.astype(Xs.dtype, copy=False)  # float32 data: float32 targets too
         # retrain_at: a structure of an earlier fit's path, trained, not pruned.
         structure = getattr(self, "_path_structure", None)
         simplify = self._simplifies() and structure is None
@@ -434,7 +460,7 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
             max_synapses=self.max_synapses, max_fan_in=self.max_fan_in,
             tolerance=self.tolerance, prune_step=self.prune_step, indicator=self.indicator,
             reference=self.reference, max_iter=self.max_iter, retrain_iter=self.retrain_iter,
-            input_reference=(np.zeros(X.shape[1]) if self.reference == "mean"
+            input_reference=(x_means if self.reference == "mean"
                              else -x_mean / x_scale),
             levels=level_spec(self.weight_levels) if simplify else None,
             unit_factors=unit_factors(len(layer_sizes) - 1, x_scale, out_scale),
@@ -459,7 +485,7 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
                                trainer=trainer, rng=rng, log=self._progress_log())
         self._warn_convergence(result.converged)
         fitted = dict(_output_activation=output_activation, _x_mean=x_mean,
-                      _x_scale=x_scale,
+                      _x_scale=x_scale, _x_means=x_means,
                       scoring_=self._criterion_scoring(X.shape[0]),
                       # No criterion decided anything when a structure was given.
                       cv_=cv if structure is None else None,
@@ -540,6 +566,9 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
             coefs[-1], intercepts[-1] = coefs[-1] * y_scale, intercepts[-1] * y_scale + y_mean
         for W, M in zip(coefs, masks):
             W[~M] = 0.0
+        # float32 data: float32 weights, so that predictions are float32 too.
+        coefs, intercepts = ([a.astype(Xs.dtype, copy=False) for a in arrays]
+                             for arrays in (coefs, intercepts))
         if not all(np.isfinite(W).all() for W in coefs + intercepts):
             raise ValueError("Training produced non-finite weights; the input data may "
                              "contain very large values and need rescaling.")
@@ -565,7 +594,10 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
     # --------------------------------------------------------------- helpers
     def _forward_original(self, X):
         check_is_fitted(self)
-        X = validate_data(self, X, reset=False, dtype=np.float64)
+        # The product is in the wider of the dtypes of X and of the weights, as in
+        # scikit-learn's MLP: float32 only for float32 X on a float32 fit.
+        X = validate_data(self, X, reset=False, dtype=FIT_DTYPES,
+                          accept_sparse=SPARSE_FORMATS)
         return predict_output(X, self.coefs_, self.intercepts_, self.activation,
                               self._output_activation, self._step_units())
 
@@ -684,7 +716,8 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
     def _check_retrain_data(self, X, y):
         """``retrain_at``'s data must have this fit's columns (by name, in order)
         and, for a classifier, its classes."""
-        validate_data(self, X, reset=False, ensure_all_finite=False)
+        validate_data(self, X, reset=False, ensure_all_finite=False,
+                      accept_sparse=SPARSE_FORMATS)
         classes = getattr(self, "classes_", None)
         if classes is not None:
             given = np.unique(np.asarray(y))

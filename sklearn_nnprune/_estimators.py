@@ -13,7 +13,7 @@ from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._base import FIT_DTYPES, _BasePrunedMLP, previous_state_on_failure
+from ._base import FIT_DTYPES, SPARSE_FORMATS, _BasePrunedMLP, previous_state_on_failure
 from ._network import class_probabilities, decode_output
 from ._procedure import ClassificationScore, RegressionScore
 from ._scaling import mean_and_scale
@@ -132,9 +132,9 @@ class PrunedMLPClassifier(ClassifierMixin, _BasePrunedMLP):
         "auto": 3; None below 100 rows (user guide, "Where the score is measured")
         or with ``validation_fraction``; from 50,000 rows the large-data path: one
         held-out split, decisions on a training subsample, the final weights on
-        all rows, lbfgs in float32 for float32 X (user guide, "Large data and
-        clusters"). ``cv_`` and ``data_path_`` say what a fit used.
-        The reference score is that of the best network met along the pruning path.
+        all rows (user guide, "Large data and clusters"). ``cv_`` and
+        ``data_path_`` say what a fit used. The reference score is that of the
+        best network met along the pruning path.
     scoring : {"auto", "neg_log_loss", "accuracy"}, default="auto"
         The criterion score. "neg_log_loss": the mean log-probability of the true
         class (scikit-learn's ``neg_log_loss``): minus the loss the network is
@@ -324,8 +324,9 @@ class PrunedMLPClassifier(ClassifierMixin, _BasePrunedMLP):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            Training data.
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data. float32 X trains in float32; sparse X (CSR, CSC) is
+            scaled without centring (x / std; the "mean" reference is its mean).
         y : array-like of shape (n_samples,)
             Class labels (at least two classes).
 
@@ -338,7 +339,7 @@ class PrunedMLPClassifier(ClassifierMixin, _BasePrunedMLP):
             # C order: a DataFrame's column-major values would round the products
             # differently, and the pruning path follows the last bits.
             X, y = validate_data(self, X, y, dtype=FIT_DTYPES, order="C",
-                                 ensure_min_samples=2)
+                                 accept_sparse=SPARSE_FORMATS, ensure_min_samples=2)
             check_classification_targets(y)
             target_type = type_of_target(y)
             if target_type not in ("binary", "multiclass"):
@@ -360,13 +361,14 @@ class PrunedMLPClassifier(ClassifierMixin, _BasePrunedMLP):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Input data.
 
         Returns
         -------
         proba : ndarray of shape (n_samples, n_classes)
-            Probability of each class, in the order of ``classes_``.
+            Probability of each class, in the order of ``classes_``: float32 for
+            float32 X on a float32 fit, else float64 (as MLPClassifier).
         """
         return class_probabilities(self._forward_original(X))
 
@@ -375,7 +377,7 @@ class PrunedMLPClassifier(ClassifierMixin, _BasePrunedMLP):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Input data.
 
         Returns
@@ -418,10 +420,8 @@ class PrunedMLPRegressor(RegressorMixin, _BasePrunedMLP):
     learning_rate_init : float, default=1e-3
         Step size of "adam".
     n_iter_no_change : int, default=10
-        Only used with ``solver="adam"``: training (and every retraining) stops
-        when the training loss has not improved by ``max(tol, 1e-4)`` for more than
-        this many consecutive epochs, as in scikit-learn's MLPs. A value of at least
-        ``max_iter`` always runs the full budget.
+        Only used with ``solver="adam"``: the early stop of training (see
+        PrunedMLPClassifier).
     max_iter : int, default=500
         Iterations of the first training.
     retrain_iter : int, default=30
@@ -512,10 +512,8 @@ class PrunedMLPRegressor(RegressorMixin, _BasePrunedMLP):
     pruning_path_ : list of dict
         Every structure the criterion path met (see PrunedMLPClassifier).
     n_iter_ : int
-        Iterations of the training of the returned network: its final training
-        on all the data after pruning (warm-started from the pruned weights) when
-        the structure was chosen on folds or a validation split, else its only
-        training.
+        Iterations of the training of the returned network (see
+        PrunedMLPClassifier).
     loss_curve_ : list of float
         Loss after each iteration of that training.
     loss_ : float
@@ -560,8 +558,9 @@ class PrunedMLPRegressor(RegressorMixin, _BasePrunedMLP):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            Training data.
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data. float32 X trains in float32; sparse X (CSR, CSC) is
+            scaled without centring (x / std; the "mean" reference is its mean).
         y : array-like of shape (n_samples,) or (n_samples, n_targets)
             Target values.
 
@@ -572,8 +571,9 @@ class PrunedMLPRegressor(RegressorMixin, _BasePrunedMLP):
         """
         with previous_state_on_failure(self):
             # C order, as the classifier: same data, same path, whatever the container.
-            X, y = validate_data(self, X, y, dtype=FIT_DTYPES, order="C", multi_output=True,
-                                 y_numeric=False, ensure_min_samples=2)
+            X, y = validate_data(self, X, y, dtype=FIT_DTYPES, accept_sparse=SPARSE_FORMATS,
+                                 order="C", multi_output=True, y_numeric=False,
+                                 ensure_min_samples=2)
             y = numeric_target(y, type(self).__name__)
             Y = y.reshape(-1, 1) if y.ndim == 1 else y
             y_mean, y_scale = mean_and_scale(Y)
@@ -588,13 +588,13 @@ class PrunedMLPRegressor(RegressorMixin, _BasePrunedMLP):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Input data.
 
         Returns
         -------
         y : ndarray of shape (n_samples,) or (n_samples, n_targets)
-            Predictions.
+            Predictions: float32 for float32 X on a float32 fit, else float64.
         """
         out = self._forward_original(X)
         return out[:, 0] if self._y_1d else out

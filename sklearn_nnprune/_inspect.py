@@ -5,6 +5,7 @@ from sklearn.utils._param_validation import StrOptions, validate_params
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
 from ._base import _BasePrunedMLP
+from ._scaling import standardized
 from ._sensitivity import average_sensitivities
 
 
@@ -36,7 +37,7 @@ def _coded_targets(estimator, X, y):
 @validate_params(
     {
         "estimator": [object],
-        "X": ["array-like"],
+        "X": ["array-like", "sparse matrix"],
         "y": ["array-like"],
         "kind": [StrOptions({"inputs", "neurons", "synapses"})],
         "indicator": [StrOptions({"sum", "max"})],
@@ -111,11 +112,12 @@ def sensitivity_indicators(estimator, X, y, *, kind="inputs", indicator="sum",
         raise TypeError("estimator must be a fitted PrunedMLPClassifier or "
                         f"PrunedMLPRegressor, got {type(estimator).__name__}.{hint}")
     check_is_fitted(estimator)
-    X = validate_data(estimator, X, reset=False, dtype=np.float64)
+    X = validate_data(estimator, X, reset=False, dtype=np.float64,
+                      accept_sparse=("csr", "csc"))
     Y = _coded_targets(estimator, X, y)
-    Xs = (X - estimator._x_mean) / estimator._x_scale
+    Xs = standardized(X, estimator._x_mean, estimator._x_scale)
     state = estimator._state
-    input_reference = (np.zeros(X.shape[1]) if reference == "mean"
+    input_reference = (estimator._x_means if reference == "mean"
                        else -estimator._x_mean / estimator._x_scale)
     neuron_reference = (estimator._neuron_means if reference == "mean"
                         else [np.zeros_like(m) for m in estimator._neuron_means])

@@ -1,6 +1,8 @@
 """Standardization of inputs and targets, safe at any magnitude."""
 
 import numpy as np
+import scipy.sparse as sp
+from sklearn.utils.sparsefuncs import mean_variance_axis, min_max_axis
 
 
 def mean_and_scale(A):
@@ -36,3 +38,40 @@ def mean_and_scale_in_chunks(A, rows=65_536):
     constant = scale <= 10 * np.finfo(np.float64).eps * (size / unit)
     scale[constant] = 1.0
     return mean * unit, scale * unit
+
+
+def sparse_scale(X):
+    """``(scale, mean)`` for scaling scipy sparse ``X`` without centring (centring
+    would fill every zero): ``scale`` is the column standard deviation, 1 for a
+    constant column (the rule of :func:`mean_and_scale`, magnitudes included), and
+    ``mean`` the column mean in the scaled units (``mean / scale``), the value of
+    an input at its mean in the network's space. Computed on the stored entries
+    alone, in float64."""
+    X = X.tocsc().astype(np.float64)  # a copy: the caller's matrix is untouched
+    X.sum_duplicates()
+    low, high = min_max_axis(X, axis=0)
+    size = np.maximum(np.abs(low), np.abs(high))
+    unit = np.where((size > 1e150) | ((size > 0) & (size < 1e-150)), size, 1.0)
+    X.data /= np.repeat(unit, np.diff(X.indptr))
+    mean, variance = mean_variance_axis(X, axis=0)
+    scale = np.sqrt(variance)
+    constant = scale <= 10 * np.finfo(np.float64).eps * (size / unit)
+    scale[constant] = 1.0
+    return scale * unit, mean / scale
+
+
+def scaled_sparse(X, scale, dtype):
+    """``X / scale`` column by column as a new canonical CSR matrix of ``dtype``
+    (the input is never modified); zeros stay zeros."""
+    X = X.tocsr().astype(dtype, copy=True)
+    X.sum_duplicates()
+    X.data /= scale.astype(dtype)[X.indices]
+    return X
+
+
+def standardized(X, mean, scale):
+    """``(X - mean) / scale``, or for scipy sparse ``X`` (scaled without centring,
+    ``mean`` 0) :func:`scaled_sparse`, in the dtype of ``X``."""
+    if sp.issparse(X):
+        return scaled_sparse(X, scale, X.dtype)
+    return (X - mean) / scale

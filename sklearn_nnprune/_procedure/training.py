@@ -8,6 +8,7 @@ products of a small fit are too short for threads to pay for their start-up.
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.sparse as sp
 from threadpoolctl import ThreadpoolController
 
 from .._solvers import fit_adam, fit_lbfgs
@@ -29,6 +30,15 @@ def threads_for(n_samples, n_weights):
     """BLAS threads for products over ``n_samples`` rows and ``n_weights`` weights:
     one below ``THREADED_WORK``, else no limit."""
     return None if n_samples * n_weights > THREADED_WORK else 1
+
+
+def work_rows(X):
+    """The rows of dense work that products with ``X`` cost: its rows, or for
+    sparse ``X`` its stored entries per column (a sparse product costs its
+    stored entries, not rows x columns)."""
+    if sp.issparse(X):
+        return X.nnz // max(X.shape[1], 1)
+    return X.shape[0]
 
 
 @dataclass(frozen=True)
@@ -80,7 +90,7 @@ class Trainer:
             # its time is thread start-up (4x slower on 2 cores). Only products over
             # large data are worth the threads.
             n_params = sum(int(M.sum()) for M in masks)
-            with blas_limit(threads_for(X.shape[0], n_params)):
+            with blas_limit(threads_for(work_rows(X), n_params)):
                 return fit_lbfgs(X, Y, coefs, intercepts, masks, tol=self.tol, **kw)
         batch = min(200, X.shape[0]) if self.batch_size == "auto" else self.batch_size
         return fit_adam(X, Y, coefs, intercepts, masks, random_state=rng,
