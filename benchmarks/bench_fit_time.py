@@ -38,9 +38,25 @@ GFLOP/s = flops of all epochs run / median wall time of the whole fit. The issue
 target line is adam on make_classification(20000, 50), (32,); it is printed for the
 tanh activation (sklearn_nnprune's default) and relu (scikit-learn's default).
 
+float32 (``--float32``, issue 19). PrunedMLP* is also fitted on the same data cast
+to float32, which it trains in (as scikit-learn's MLP does); the columns "f32 s"
+(its median wall time) and "f32 x" (the speed-up: float64 wall time / float32
+wall time, both of PrunedMLP*) are added, and "f32 agree", the fraction of rows
+on which the float32 and float64 fits predict the same label (classification;
+R^2 of the float32 predictions against the float64 ones for regression).
+
+``--float32-paths``: instead of the timings above, the default pruning fit
+(``PrunedMLPClassifier(hidden_layer_sizes=(16,), random_state=seed)``, every
+other parameter at its default) on breast_cancer and digits, split 75/25
+(stratified, ``random_state=0``), fitted on float64 and on float32 data for the
+seeds ``--seeds``: inputs kept, neurons, synapses, test accuracy, fit time, and
+the inputs both kept. The pruning path follows the last bits of the
+arithmetic, so a float32 path may legitimately differ.
+
 Usage::
 
-    python benchmarks/bench_fit_time.py [--repeats 5] [--quick]
+    python benchmarks/bench_fit_time.py [--repeats 5] [--quick] [--float32]
+        [--float32-paths [--seeds 0 1 2]]
         [--activation tanh] [--blas-threads N] [--ours cv=None ...]
 """
 
@@ -149,17 +165,32 @@ def _time_fit(est, X, y, solver):
         return time.perf_counter() - wall, time.process_time() - cpu
 
 
+def _agreement(kind, ours32, ours, X):
+    """Same labels (classification) or R^2 of the float32 fit's predictions
+    against the float64 fit's (regression)."""
+    got, expected = ours32.predict(X.astype(np.float32)), ours.predict(X)
+    if kind == "clf":
+        return float(np.mean(got == expected))
+    return 1 - float(np.sum((got - expected) ** 2) / np.sum((expected - expected.mean()) ** 2))
+
+
 def compare(name, kind, X, y, solver, hidden, activation, max_iter, repeats,
-            ours_params):
-    """Median wall and CPU times of both estimators and their ratios."""
+            ours_params, float32=False):
+    """Median wall and CPU times of both estimators and their ratios (and of
+    PrunedMLP* on float32 data with ``float32``)."""
     wall = {"ours": [], "sklearn": []}
     cpu = {"ours": [], "sklearn": []}
+    X32 = X.astype(np.float32) if float32 else None
     for _ in range(repeats):
         ours, theirs = _estimators(kind, solver, hidden, activation, max_iter, ours_params)
-        for key, est in (("ours", ours), ("sklearn", theirs)):
-            w, c = _time_fit(est, X, y, solver)
-            wall[key].append(w)
-            cpu[key].append(c)
+        runs = [("ours", ours, X), ("sklearn", theirs, X)]
+        if float32:
+            ours32 = _estimators(kind, solver, hidden, activation, max_iter, ours_params)[0]
+            runs.append(("ours32", ours32, X32))
+        for key, est, data in runs:
+            w, c = _time_fit(est, data, y, solver)
+            wall.setdefault(key, []).append(w)
+            cpu.setdefault(key, []).append(c)
     iters = {"ours": ours.n_iter_, "sklearn": theirs.n_iter_}
     row = dict(data=name, solver=solver, activation=activation, iters=iters,
                wall={k: statistics.median(v) for k, v in wall.items()},
@@ -167,6 +198,10 @@ def compare(name, kind, X, y, solver, hidden, activation, max_iter, repeats,
     row["ratio"] = row["wall"]["ours"] / row["wall"]["sklearn"]
     row["cpu_ratio"] = row["cpu"]["ours"] / row["cpu"]["sklearn"]
     row["ratio_per_iter"] = row["ratio"] * iters["sklearn"] / iters["ours"]
+    if float32:
+        row["f32"] = dict(wall=row["wall"]["ours32"],
+                          speedup=row["wall"]["ours"] / row["wall"]["ours32"],
+                          iters=ours32.n_iter_, agree=_agreement(kind, ours32, ours, X))
     row["gflops"] = {"ours": float("nan"), "sklearn": float("nan")}
     if solver == "adam":
         sizes = (X.shape[1],) + tuple(hidden) + (_n_outputs(kind, y),)
@@ -180,29 +215,45 @@ HEADER = (f"{'data':31s} {'solver':6s} {'act':5s} {'iter ours/sk':>12s} {'ours s
           f"{'GF/s ours':>9s} {'GF/s sk':>8s}")
 
 
+F32_HEADER = f" {'f32 iter':>8s} {'f32 s':>7s} {'f32 x':>6s} {'f32 agree':>9s}"
+
+
 def _print_row(r):
     it = f"{r['iters']['ours']}/{r['iters']['sklearn']}"
+    f32 = ""
+    if "f32" in r:
+        f = r["f32"]
+        f32 = f" {f['iters']:8d} {f['wall']:7.3f} {f['speedup']:6.2f} {f['agree']:9.4f}"
     print(f"{r['data']:31s} {r['solver']:6s} {r['activation']:5s} {it:>12s} "
           f"{r['wall']['ours']:7.3f} {r['wall']['sklearn']:7.3f} {r['ratio']:6.2f} "
           f"{r['ratio_per_iter']:6.2f} {r['cpu_ratio']:9.2f} "
-          f"{r['gflops']['ours']:9.2f} {r['gflops']['sklearn']:8.2f}", flush=True)
+          f"{r['gflops']['ours']:9.2f} {r['gflops']['sklearn']:8.2f}{f32}", flush=True)
 
 
-def run(repeats=5, quick=False, hidden=(32,), activation="tanh", ours_params=None):
+def run(repeats=5, quick=False, hidden=(32,), activation="tanh", ours_params=None,
+        float32=False):
     ours_params = dict(ours_params or {})
     rows = []
-    print(HEADER)
-    print("-" * len(HEADER))
+    header = HEADER + (F32_HEADER if float32 else "")
+    print(header)
+    print("-" * len(header))
     for name, kind, X, y in _datasets(quick):
         for solver in ("lbfgs", "adam"):
             row = compare(name, kind, X, y, solver, hidden, activation,
-                          _budget(solver, X.shape[0], quick), repeats, ours_params)
+                          _budget(solver, X.shape[0], quick), repeats, ours_params,
+                          float32)
             rows.append(row)
             _print_row(row)
     worst = max(rows, key=lambda r: r["ratio"])
     print(f"\nworst wall-time ratio ours/sklearn: {worst['ratio']:.2f} "
           f"({worst['data']}, {worst['solver']}; target <= 1.2)")
 
+    if float32:
+        speedups = [r["f32"]["speedup"] for r in rows]
+        print(f"float32 speed-up of PrunedMLP* (float64 / float32 wall time): median "
+              f"{statistics.median(speedups):.2f}, range {min(speedups):.2f}-"
+              f"{max(speedups):.2f}")
+        return rows
     print("\nGFLOP/s, adam, make_classification 20000x50, hidden_layer_sizes="
           f"{tuple(hidden)} (matrix-product flops / wall time of the whole fit):")
     print(HEADER)
@@ -219,18 +270,49 @@ def run(repeats=5, quick=False, hidden=(32,), activation="tanh", ours_params=Non
     return rows
 
 
+def float32_paths(seeds):
+    """Default pruning fits on float64 and float32 data (see the docstring)."""
+    from sklearn.model_selection import train_test_split
+    print(f"{'data':14s} {'seed':>4s} {'dtype':7s} {'inputs':>6s} {'neurons':>7s} "
+          f"{'synapses':>8s} {'test acc':>8s} {'seconds':>7s} {'common inputs':>13s}")
+    for name, load in (("breast_cancer", load_breast_cancer), ("digits", load_digits)):
+        X, y = load(return_X_y=True)
+        X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0,
+                                                            stratify=y)
+        for seed in seeds:
+            fits = {}
+            for dtype in (np.float64, np.float32):
+                est = PrunedMLPClassifier(hidden_layer_sizes=(16,), random_state=seed)
+                wall = time.perf_counter()
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", ConvergenceWarning)
+                    est.fit(X_train.astype(dtype), y_train)
+                fits[dtype] = (est, time.perf_counter() - wall,
+                               est.score(X_test.astype(dtype), y_test))
+            common = int((fits[np.float64][0].support_ & fits[np.float32][0].support_).sum())
+            for dtype, (est, seconds, acc) in fits.items():
+                print(f"{name:14s} {seed:4d} {np.dtype(dtype).name:7s} {est.n_inputs_:6d} "
+                      f"{est.n_neurons_:7d} {est.n_synapses_:8d} {acc:8.4f} {seconds:7.1f} "
+                      f"{common:13d}", flush=True)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--quick", action="store_true",
                         help="smaller budgets, classification data only")
     parser.add_argument("--hidden", type=int, nargs="+", default=[32])
+    parser.add_argument("--float32", action="store_true",
+                        help="also fit PrunedMLP* on float32 data; report its speed-up")
     parser.add_argument("--activation", default="tanh")
     parser.add_argument("--blas-threads", type=int, default=None,
                         help="limit the BLAS threads of both estimators (threadpoolctl)")
     parser.add_argument("--ours", nargs="*", default=[], metavar="NAME=VALUE",
                         help="extra parameters of the PrunedMLP* estimators, e.g. cv=None "
                              "(values are Python literals)")
+    parser.add_argument("--float32-paths", action="store_true",
+                        help="compare default pruning fits on float64 and float32 data")
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     args = parser.parse_args()
     ours_params = {}
     for item in args.ours:
@@ -247,7 +329,11 @@ def main():
     else:
         ctx = nullcontext()
     with ctx:
-        run(args.repeats, args.quick, tuple(args.hidden), args.activation, ours_params)
+        if args.float32_paths:
+            float32_paths(args.seeds)
+            return
+        run(args.repeats, args.quick, tuple(args.hidden), args.activation, ours_params,
+            args.float32)
 
 
 if __name__ == "__main__":

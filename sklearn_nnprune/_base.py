@@ -15,15 +15,16 @@ from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 from sklearn.base import BaseEstimator, clone
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, RealNotInt, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._interrupt import warn_interrupted
 from ._checks import check_no_dates
-from ._network import count_structure, predict_output
+from ._interrupt import warn_interrupted
+from ._network import compute_dtype, count_structure, predict_output
 from ._procedure import (PRUNABLE_KINDS, PruningSettings, Trainer, history_rows,
                          input_names, make_criterion, prune_network)
 from ._procedure import training
@@ -32,7 +33,8 @@ from ._procedure.large import (RowData, SubsampledCriterion, chunked_hidden_mean
 from ._procedure.ranking import hidden_means, indicators
 from ._procedure.transparency import level_spec, unit_factors
 from ._pruning import resolve_count
-from ._scaling import mean_and_scale, mean_and_scale_in_chunks, weighted_mean_and_scale
+from ._scaling import (mean_and_scale, mean_and_scale_in_chunks, scaled_sparse, sparse_scale,
+                       weighted_mean_and_scale)
 from ._transparent import _TransparentMixin
 from ._weights import positive_rows
 
@@ -70,9 +72,40 @@ SMALL_DATA_ROWS = 100
 # 10^5: the large path was 4-6x faster at the same inputs and accuracy; the
 # threshold stays where data of the existing benchmarks keep their behaviour).
 LARGE_DATA_ROWS = 50_000
-# What fit validates X to: float32 stays float32 (the large-data path computes in
-# it), anything else becomes float64.
+# What fit and predict validate X to: float32 stays float32 (the network trains
+# and predicts in it, as scikit-learn's MLP), anything else becomes float64; CSR
+# and CSC matrices stay sparse (others are converted to CSR by validate_data).
 FIT_DTYPES = (np.float64, np.float32)
+SPARSE_FORMATS = ("csr", "csc")
+
+
+def standardized_inputs(X, large, sample_weight=None):
+    """``(x_mean, x_scale, x_means, Xs)``: each column's centring and scale
+    (``Xs = (X - x_mean) / x_scale``; weighted statistics with ``sample_weight``),
+    the column means in those units (the "mean" reference of a removed input: 0
+    when centred) and the standardized data in the compute dtype (float32 for
+    float32 ``X``, else float64; statistics in float64). Sparse ``X`` is scaled
+    without centring (``x_mean`` = 0), so that its zeros stay zeros and it stays
+    sparse. On the large-data path ``Xs`` is a :class:`RowData` that
+    standardizes on demand."""
+    if sp.issparse(X):
+        x_scale, x_means = sparse_scale(X, sample_weight)
+        x_mean, X = np.zeros(X.shape[1]), X.tocsr()
+        Xs = RowData(X, x_mean, x_scale) if large else scaled_sparse(X, x_scale,
+                                                                     compute_dtype(X))
+        return x_mean, x_scale, x_means, Xs
+    if sample_weight is not None:
+        x_mean, x_scale = weighted_mean_and_scale(X, sample_weight, inputs=True)
+    elif large or X.dtype == np.float32:
+        x_mean, x_scale = mean_and_scale_in_chunks(X)
+    else:
+        x_mean, x_scale = mean_and_scale(X, inputs=True)
+    if large or X.dtype == np.float32:  # no float64 copy of float32 data
+        data = RowData(X, x_mean, x_scale)
+        Xs = data if large else data.rows(slice(None))
+    else:
+        Xs = (X - x_mean) / x_scale
+    return x_mean, x_scale, np.zeros(X.shape[1]), Xs
 
 
 def large_data(params, n_samples):
@@ -99,19 +132,6 @@ def resolve_criterion(params, n_samples):
     if isinstance(noise, str):
         noise = 0.0 if cv is None and validation is None and not large else 1.0
     return cv, noise
-
-
-def _standardized(X, large, sample_weight):
-    """``(mean, scale, Xs)``: the inputs' statistics (weighted by ``sample_weight``)
-    and the standardized inputs; on the large-data path a :class:`RowData`, no
-    standardized copy of the whole input."""
-    if sample_weight is not None:
-        x_mean, x_scale = weighted_mean_and_scale(X, sample_weight, inputs=True)
-    elif large:
-        x_mean, x_scale = mean_and_scale_in_chunks(X)
-    else:
-        x_mean, x_scale = mean_and_scale(X, inputs=True)
-    return x_mean, x_scale, RowData(X, x_mean, x_scale) if large else (X - x_mean) / x_scale
 
 
 def _cv_name(cv):
@@ -268,6 +288,11 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
         self.binarize_neurons = binarize_neurons
         self.random_state = random_state
         self.verbose = verbose
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True  # CSR and CSC (scaled without centring)
+        return tags
 
     # ------------------------------------------------------------------ checks
     def _hidden_sizes(self):
@@ -463,14 +488,11 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
                          n_features if groups is None else len(groups[0]))
         self._check_criterion(n_samples, y, classifier, n_rows)
         self._check_transparency(hidden)
-        if not self._large_data(n_rows):
-            # float32 is the compute dtype on the large-data path only (issue 18).
-            X = X.astype(np.float64, copy=False)
         layer_sizes = (n_features,) + hidden + (Y.shape[1],)
         n_weights = sum(a * b for a, b in zip(layer_sizes[:-1], layer_sizes[1:]))
         # Below this much work every product of the fit (training, criterion,
         # indicators) is too small for BLAS threads to pay for their start-up.
-        with training.blas_limit(training.threads_for(n_samples, n_weights)):
+        with training.blas_limit(training.threads_for(training.work_rows(X), n_weights)):
             return self._fit_network(X, y, Y, layer_sizes, kinds, groups,
                                      output_activation, score, y_mean, y_scale,
                                      sample_weight)
@@ -480,7 +502,9 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
         rng = check_random_state(self.random_state)
         n_rows = positive_rows(sample_weight, X.shape[0])
         large = self._large_data(n_rows)
-        x_mean, x_scale, Xs = _standardized(X, large, sample_weight)
+        # Large data: no standardized copy of the whole input (_procedure.large).
+        x_mean, x_scale, x_means, Xs = standardized_inputs(X, large, sample_weight)
+        Y = Y.astype(Xs.dtype, copy=False)  # float32 data: float32 targets too
         # retrain_at: a structure of an earlier fit's path, trained, not pruned.
         structure = getattr(self, "_path_structure", None)
         simplify = self._simplifies() and structure is None
@@ -500,7 +524,7 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
             max_synapses=self.max_synapses, max_fan_in=self.max_fan_in,
             tolerance=self.tolerance, prune_step=self.prune_step, indicator=self.indicator,
             reference=self.reference, max_iter=self.max_iter, retrain_iter=self.retrain_iter,
-            input_reference=(np.zeros(X.shape[1]) if self.reference == "mean"
+            input_reference=(x_means if self.reference == "mean"
                              else -x_mean / x_scale),
             levels=level_spec(self.weight_levels) if simplify else None,
             unit_factors=unit_factors(len(layer_sizes) - 1, x_scale, out_scale),
@@ -529,7 +553,7 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
         warn_interrupted(self, result.interrupted_at)
         fitted = dict(_output_activation=output_activation, _x_mean=x_mean,
                       _interrupted_at=result.interrupted_at,
-                      _x_scale=x_scale,
+                      _x_scale=x_scale, _x_means=x_means,
                       scoring_=self._criterion_scoring(n_rows),
                       # No criterion decided anything when a structure was given.
                       cv_=cv if structure is None else None,
@@ -614,6 +638,9 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
             coefs[-1], intercepts[-1] = coefs[-1] * y_scale, intercepts[-1] * y_scale + y_mean
         for W, M in zip(coefs, masks):
             W[~M] = 0.0
+        # float32 data: float32 weights, so that predictions are float32 too.
+        coefs, intercepts = ([a.astype(Xs.dtype, copy=False) for a in arrays]
+                             for arrays in (coefs, intercepts))
         if not all(np.isfinite(W).all() for W in coefs + intercepts):
             raise ValueError("Training produced non-finite weights; the input data may "
                              "contain very large values and need rescaling.")
@@ -640,7 +667,10 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
     def _forward_original(self, X):
         check_is_fitted(self)
         check_no_dates(X, type(self).__name__)
-        X = validate_data(self, X, reset=False, dtype=np.float64)
+        # The product is in the wider of the dtypes of X and of the weights, as in
+        # scikit-learn's MLP: float32 only for float32 X on a float32 fit.
+        X = validate_data(self, X, reset=False, dtype=FIT_DTYPES,
+                          accept_sparse=SPARSE_FORMATS)
         return predict_output(X, self.coefs_, self.intercepts_, self.activation,
                               self._output_activation, self._step_units())
 
@@ -761,7 +791,8 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
     def _check_retrain_data(self, X, y):
         """``retrain_at``'s data must have this fit's columns (by name, in order)
         and, for a classifier, its classes."""
-        validate_data(self, X, reset=False, ensure_all_finite=False)
+        validate_data(self, X, reset=False, ensure_all_finite=False,
+                      accept_sparse=SPARSE_FORMATS)
         classes = getattr(self, "classes_", None)
         if classes is not None:
             given = np.unique(np.asarray(y))

@@ -10,6 +10,7 @@ import math
 
 import numpy as np
 import scipy.linalg
+import scipy.sparse as sp
 
 # The largest volume is found by trying every candidate basis while there are at
 # most _EXHAUSTIVE_BASES of them and their number times rank**3 (the work of their
@@ -90,13 +91,16 @@ def independent_columns(X, rtol, resolution=np.finfo(np.float64).eps, sample_wei
     if n_columns < 2 or n_rows // 2 <= n_columns:
         return everything, np.zeros(0, dtype=int)
     # Dividing by the magnitude first keeps the squares of huge or tiny values finite.
-    magnitude = np.abs(X).max(axis=0)
-    centred = X / np.where(magnitude > 0, magnitude, 1.0)
-    if sample_weight is None:
-        centred -= centred.mean(axis=0)
-    else:  # sqrt(w) * (x - weighted mean): the Gram matrix of the rows repeated
-        centred -= (sample_weight / n_rows) @ centred
-        centred *= np.sqrt(sample_weight)[:, None]
+    if sp.issparse(X):  # a square matrix with the centred columns' inner products
+        centred = _sparse_centred_factor(X, sample_weight)
+    else:
+        magnitude = np.abs(X).max(axis=0)
+        centred = X / np.where(magnitude > 0, magnitude, 1.0)
+        if sample_weight is None:
+            centred -= centred.mean(axis=0)
+        else:  # sqrt(w) * (x - weighted mean): the Gram matrix of the rows repeated
+            centred -= (sample_weight / n_rows) @ centred
+            centred *= np.sqrt(sample_weight)[:, None]
     norms = np.linalg.norm(centred, axis=0)
     # Constant up to rounding error of its magnitude (the estimators' test).
     rounding = resolution * np.sqrt(n_samples)
@@ -160,10 +164,57 @@ def relation_coefficients(X, basis, dependent):
     """``(C, c0)``: least-squares coefficients of each ``dependent`` column of ``X``
     on the ``basis`` columns plus a constant, ``X[:, dependent] ~ X[:, basis] @ C +
     c0``; coefficients below 1e-12 of a column's largest are set to 0, so that a
-    relation names only the columns it needs."""
-    design = np.column_stack([X[:, basis], np.ones(X.shape[0])])
-    solution = np.linalg.lstsq(design, X[:, dependent], rcond=None)[0]
+    relation names only the columns it needs. Sparse ``X``: the same least
+    squares from the R factor of ``[X_basis, 1, X_dependent]`` accumulated over
+    row chunks (never the dense columns of all the rows at once)."""
+    if sp.issparse(X):
+        r_factor = _chunked_r_factor(X, lambda block, rows: np.column_stack(
+            [block[:, basis].toarray(), np.ones(block.shape[0]),
+             block[:, dependent].toarray()]))
+        k = len(basis) + 1
+        solution = np.linalg.lstsq(r_factor[:k, :k], r_factor[:k, k:], rcond=None)[0]
+    else:
+        design = np.column_stack([X[:, basis], np.ones(X.shape[0])])
+        solution = np.linalg.lstsq(design, X[:, dependent], rcond=None)[0]
     C, c0 = solution[:-1], solution[-1]
     largest = np.abs(C).max(axis=0, initial=0.0)
     C = np.where(np.abs(C) > 1e-12 * largest, C, 0.0)
     return C, c0
+
+
+# Dense values of a sparse matrix's row chunk in the chunked QR factorizations.
+_SPARSE_CHUNK_ENTRIES = 2 ** 21
+
+
+def _chunked_r_factor(X, dense_block):
+    """The R factor of the QR factorization of the rows ``dense_block(X[rows], rows)``
+    stacked over row chunks of sparse ``X`` (R of [R; next chunk], chunk after
+    chunk): the inner products of the columns of the whole dense matrix, which
+    is never formed."""
+    X = X.tocsr()
+    width = dense_block(X[:1], slice(0, 1)).shape[1]
+    step = max(width, _SPARSE_CHUNK_ENTRIES // max(width, 1))
+    r_factor = np.zeros((0, width))
+    for start in range(0, X.shape[0], step):
+        rows = slice(start, start + step)
+        stacked = np.vstack([r_factor, dense_block(X[rows], rows)])
+        # mode="r" returns R with the rows of ``stacked``; its first rows hold it.
+        r_factor = scipy.linalg.qr(stacked, mode="r", check_finite=False)[0][:width]
+    return r_factor
+
+
+def _sparse_centred_factor(X, sample_weight=None):
+    """A matrix whose columns have the inner products of the centred columns of
+    sparse ``X`` divided by their magnitudes (what :func:`independent_columns`
+    factorizes; with ``sample_weight``, those of the rows repeated), from
+    :func:`_chunked_r_factor`."""
+    X = X.tocsr()
+    magnitude = abs(X).max(axis=0).toarray().ravel()
+    scale = np.where(magnitude > 0, magnitude, 1.0)
+    if sample_weight is None:
+        mean = np.asarray(X.mean(axis=0)).ravel() / scale
+        return _chunked_r_factor(X, lambda block, rows: block.toarray() / scale - mean)
+    root = np.sqrt(sample_weight)
+    mean = (X.T @ sample_weight) / sample_weight.sum() / scale
+    return _chunked_r_factor(
+        X, lambda block, rows: (block.toarray() / scale - mean) * root[rows, None])

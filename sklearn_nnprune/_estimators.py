@@ -122,10 +122,9 @@ class PrunedMLPClassifier(ClassifierMixin, _ClassifierParameters):
         "auto": 3; None below 100 rows (user guide, "Where the score is measured")
         or with ``validation_fraction``; from 50,000 rows the large-data path: one
         held-out split, decisions on a training subsample, the final weights on
-        all rows, lbfgs in float32 for float32 X (user guide, "Large data and
-        clusters"). A scikit-learn splitter or a list of (train, test) index
-        arrays: one network per split (e.g. ``GroupKFold``). ``cv_`` and
-        ``data_path_`` say what a fit used.
+        all rows (user guide, "Large data and clusters"). A scikit-learn
+        splitter or a list of (train, test) index arrays: one network per split
+        (e.g. ``GroupKFold``). ``cv_`` and ``data_path_`` say what a fit used.
         The reference score is that of the best network met along the pruning path.
     scoring : {"auto", "neg_log_loss", "accuracy"}, default="auto"
         The criterion score. "neg_log_loss": the mean log-probability of the true
@@ -318,8 +317,9 @@ class PrunedMLPClassifier(ClassifierMixin, _ClassifierParameters):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            Training data.
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data. float32 X trains in float32; sparse X (CSR, CSC) is
+            scaled without centring (x / std; the "mean" reference is its mean).
         y : array-like of shape (n_samples,)
             Class labels (at least two classes).
         sample_weight : array-like of shape (n_samples,), default=None
@@ -339,13 +339,14 @@ class PrunedMLPClassifier(ClassifierMixin, _ClassifierParameters):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Input data.
 
         Returns
         -------
         proba : ndarray of shape (n_samples, n_classes)
-            Probability of each class, in the order of ``classes_``.
+            Probability of each class, in the order of ``classes_``: float32 for
+            float32 X on a float32 fit, else float64 (as MLPClassifier).
         """
         return class_probabilities(self._forward_original(X))
 
@@ -354,7 +355,7 @@ class PrunedMLPClassifier(ClassifierMixin, _ClassifierParameters):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Input data.
 
         Returns
@@ -397,10 +398,8 @@ class PrunedMLPRegressor(RegressorMixin, _BasePrunedMLP):
     learning_rate_init : float, default=1e-3
         Step size of "adam".
     n_iter_no_change : int, default=10
-        Only used with ``solver="adam"``: training (and every retraining) stops
-        when the training loss has not improved by ``max(tol, 1e-4)`` for more than
-        this many consecutive epochs, as in scikit-learn's MLPs. A value of at least
-        ``max_iter`` always runs the full budget.
+        Only used with ``solver="adam"``: the early stop of training (see
+        PrunedMLPClassifier).
     max_iter : int, default=500
         Iterations of the first training.
     retrain_iter : int, default=30
@@ -491,10 +490,8 @@ class PrunedMLPRegressor(RegressorMixin, _BasePrunedMLP):
     pruning_path_ : list of dict
         Every structure the criterion path met (see PrunedMLPClassifier).
     n_iter_ : int
-        Iterations of the training of the returned network: its final training
-        on all the data after pruning (warm-started from the pruned weights) when
-        the structure was chosen on folds or a validation split, else its only
-        training.
+        Iterations of the training of the returned network (see
+        PrunedMLPClassifier).
     loss_curve_ : list of float
         Loss after each iteration of that training.
     loss_ : float
@@ -539,8 +536,9 @@ class PrunedMLPRegressor(RegressorMixin, _BasePrunedMLP):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            Training data.
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data. float32 X trains in float32; sparse X (CSR, CSC) is
+            scaled without centring (x / std; the "mean" reference is its mean).
         y : array-like of shape (n_samples,) or (n_samples, n_targets)
             Target values.
         sample_weight : array-like of shape (n_samples,), default=None
@@ -558,13 +556,13 @@ class PrunedMLPRegressor(RegressorMixin, _BasePrunedMLP):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Input data.
 
         Returns
         -------
         y : ndarray of shape (n_samples,) or (n_samples, n_targets)
-            Predictions.
+            Predictions: float32 for float32 X on a float32 fit, else float64.
         """
         out = self._forward_original(X)
         return out[:, 0] if self._y_1d else out

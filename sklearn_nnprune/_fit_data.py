@@ -11,7 +11,7 @@ from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import validate_data
 
-from ._base import FIT_DTYPES, _BasePrunedMLP, previous_state_on_failure
+from ._base import FIT_DTYPES, SPARSE_FORMATS, _BasePrunedMLP, previous_state_on_failure
 from ._checks import check_no_dates, check_no_missing_labels, numeric_target
 from ._procedure import PRUNABLE_KINDS, ClassificationScore, RegressionScore
 from ._scaling import mean_and_scale, weighted_mean_and_scale
@@ -112,7 +112,7 @@ def fit_classifier(estimator, X, y, sample_weight):
         # differently, and the pruning path follows the last bits.
         check_no_dates(X, type(estimator).__name__)
         X, y = validate_data(estimator, X, y, dtype=FIT_DTYPES, order="C",
-                             ensure_min_samples=2)
+                             accept_sparse=SPARSE_FORMATS, ensure_min_samples=2)
         check_no_missing_labels(y, type(estimator).__name__)
         check_classification_targets(y)
         target_type = type_of_target(y)
@@ -139,7 +139,8 @@ def fit_regressor(estimator, X, y, sample_weight):
         # C order, as the classifier: same data, same path, whatever the container.
         check_no_dates(X, type(estimator).__name__)
         X, y = validate_data(estimator, X, y, dtype=FIT_DTYPES, order="C",
-                             multi_output=True, y_numeric=False, ensure_min_samples=2)
+                             accept_sparse=SPARSE_FORMATS, multi_output=True,
+                             y_numeric=False, ensure_min_samples=2)
         y = numeric_target(y, type(estimator).__name__)
         Y = y.reshape(-1, 1) if y.ndim == 1 else y
         weights = fit_weights(sample_weight, X)

@@ -6,6 +6,7 @@ from sklearn.utils.validation import (_check_sample_weight, check_is_fitted, col
                                       validate_data)
 
 from ._base import _BasePrunedMLP
+from ._scaling import standardized
 from ._sensitivity import average_sensitivities
 
 
@@ -37,7 +38,7 @@ def _coded_targets(estimator, X, y):
 @validate_params(
     {
         "estimator": [object],
-        "X": ["array-like"],
+        "X": ["array-like", "sparse matrix"],
         "y": ["array-like"],
         "kind": [StrOptions({"inputs", "neurons", "synapses"})],
         "indicator": [StrOptions({"sum", "max"})],
@@ -116,13 +117,14 @@ def sensitivity_indicators(estimator, X, y, *, kind="inputs", indicator="sum",
         raise TypeError("estimator must be a fitted PrunedMLPClassifier or "
                         f"PrunedMLPRegressor, got {type(estimator).__name__}.{hint}")
     check_is_fitted(estimator)
-    X = validate_data(estimator, X, reset=False, dtype=np.float64)
+    X = validate_data(estimator, X, reset=False, dtype=np.float64,
+                      accept_sparse=("csr", "csc"))
     Y = _coded_targets(estimator, X, y)
     if sample_weight is not None:
         sample_weight = _check_sample_weight(sample_weight, X, ensure_non_negative=True)
-    Xs = (X - estimator._x_mean) / estimator._x_scale
+    Xs = standardized(X, estimator._x_mean, estimator._x_scale)
     state = estimator._state
-    input_reference = (np.zeros(X.shape[1]) if reference == "mean"
+    input_reference = (estimator._x_means if reference == "mean"
                        else -estimator._x_mean / estimator._x_scale)
     neuron_reference = (estimator._neuron_means if reference == "mean"
                         else [np.zeros_like(m) for m in estimator._neuron_means])

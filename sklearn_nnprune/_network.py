@@ -11,10 +11,43 @@ Masked weights are kept exactly 0 by every function that changes weights.
 """
 
 import numpy as np
+import scipy.sparse as sp
 from scipy.special import expit, xlogy
 
 HIDDEN_ACTIVATIONS = ("tanh", "logistic", "relu", "identity", "rational", "step")
 OUTPUT_ACTIVATIONS = ("identity", "logistic", "softmax")
+
+
+def first_layer(X, W, out=None):
+    """``X @ W`` into ``out`` (allocated when None), for dense or scipy sparse ``X``:
+    a sparse product is computed by scipy (the matrix is never densified) and
+    copied into ``out``; a dense one is ``np.matmul``, bitwise."""
+    if not sp.issparse(X):
+        return np.matmul(X, W, out=out)
+    product = X @ W
+    if out is None:
+        return np.asarray(product)
+    out[...] = product
+    return out
+
+
+def transposed_product(X, D, out=None):
+    """``X.T @ D`` into ``out`` for dense or scipy sparse ``X`` (the first layer's
+    weight gradient): scipy's sparse product on the transposed matrix, or
+    ``np.matmul`` on the dense one, bitwise."""
+    if not sp.issparse(X):
+        return np.matmul(X.T, D, out=out)
+    product = X.T @ D
+    if out is None:
+        return np.asarray(product)
+    out[...] = product
+    return out
+
+
+def compute_dtype(X):
+    """The dtype a network computes in on data ``X``: float32 for float32 ``X`` (as
+    scikit-learn's MLP), float64 otherwise."""
+    return np.float32 if X.dtype == np.float32 else np.float64
 
 
 def _rational(z, out):
@@ -108,7 +141,7 @@ def forward(X, coefs, intercepts, hidden_activation, output_activation, step_uni
     a = X
     last = len(coefs) - 1
     for l, (W, b) in enumerate(zip(coefs, intercepts)):
-        z = a @ W
+        z = first_layer(a, W)
         z += b
         steps = _steps_of(step_units, l, last)
         fire = z[:, steps] >= 0.0 if steps is not None else None
@@ -210,7 +243,7 @@ def loss_and_gradients(X, Y, coefs, intercepts, masks, alpha, hidden_activation,
     deltas = backward(acts, coefs, delta, hidden_activation, step_units)
     coef_grads, intercept_grads = [], []
     for a, d, W, M in zip(acts[:-1], deltas, coefs, masks):
-        g = a.T @ d
+        g = transposed_product(a, d)
         g += alpha * W
         g /= n
         g *= M
@@ -230,7 +263,7 @@ def predict_output(X, coefs, intercepts, hidden_activation, output_activation,
     a = X
     last = len(coefs) - 1
     for l, (W, b) in enumerate(zip(coefs, intercepts)):
-        z = a @ W
+        z = first_layer(a, W)
         z += b
         a = activate(z, names[l] if l < last else output_activation, out=z)
     return a

@@ -1,6 +1,8 @@
 """Standardization of inputs and targets, safe at any magnitude."""
 
 import numpy as np
+import scipy.sparse as sp
+from sklearn.utils.sparsefuncs import mean_variance_axis, min_max_axis
 
 
 def mean_and_scale(A, *, inputs=False):
@@ -77,3 +79,39 @@ def weighted_mean_and_scale(A, weights, *, inputs=False, rows=65_536):
     mean = sum(w @ (a / unit) for a, w in parts) / total
     scale = np.sqrt(sum(w @ ((a / unit - mean) ** 2) for a, w in parts) / total)
     return mean * unit, _scale_or_unit(scale, size, unit, inputs)
+
+
+def sparse_scale(X, sample_weight=None):
+    """``(scale, mean)`` for scaling scipy sparse ``X`` without centring (centring
+    would fill every zero): ``scale`` is the column standard deviation (weighted
+    by ``sample_weight``), 1 for a constant column (the rule of
+    :func:`mean_and_scale` for inputs, magnitudes and subnormal scales included),
+    and ``mean`` the column mean in the scaled units (``mean / scale``), the value
+    of an input at its mean in the network's space. Computed on the stored
+    entries alone, in float64."""
+    X = X.tocsc().astype(np.float64)  # a copy: the caller's matrix is untouched
+    X.sum_duplicates()
+    low, high = min_max_axis(X, axis=0)
+    size = np.maximum(np.abs(low), np.abs(high))
+    unit = np.where((size > 1e150) | ((size > 0) & (size < 1e-150)), size, 1.0)
+    X.data /= np.repeat(unit, np.diff(X.indptr))
+    mean, variance = mean_variance_axis(X, axis=0, weights=sample_weight)
+    scale = _scale_or_unit(np.sqrt(variance), size, unit, inputs=True)
+    return scale, mean * unit / scale
+
+
+def scaled_sparse(X, scale, dtype):
+    """``X / scale`` column by column as a new canonical CSR matrix of ``dtype``
+    (the input is never modified); zeros stay zeros."""
+    X = X.tocsr().astype(dtype, copy=True)
+    X.sum_duplicates()
+    X.data /= scale.astype(dtype)[X.indices]
+    return X
+
+
+def standardized(X, mean, scale):
+    """``(X - mean) / scale``, or for scipy sparse ``X`` (scaled without centring,
+    ``mean`` 0) :func:`scaled_sparse`, in the dtype of ``X``."""
+    if sp.issparse(X):
+        return scaled_sparse(X, scale, X.dtype)
+    return (X - mean) / scale

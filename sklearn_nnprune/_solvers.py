@@ -16,8 +16,10 @@ from collections import deque
 
 import numpy as np
 import scipy.optimize
+import scipy.sparse as sp
 
-from ._network import activate, activation_derivative, sample_losses, step_levels
+from ._network import (activate, activation_derivative, first_layer, sample_losses,
+                       step_levels, transposed_product)
 
 
 def active_units(masks):
@@ -245,7 +247,7 @@ class _Evaluator:
         acts = [X]
         for l, (W, b) in enumerate(zip(coefs, intercepts)):
             z = self.acts[l][:n]
-            np.matmul(acts[-1], W, out=z)
+            first_layer(acts[-1], W, out=z)
             z += b
             steps = self._steps[l] if l < last else None
             if steps is not None:
@@ -276,7 +278,7 @@ class _Evaluator:
             if self._steps[l - 1] is not None:  # a step has zero derivative
                 deltas[l - 1][:, self._steps[l - 1]] = 0.0
         for l in range(self.n_layers):
-            np.matmul(acts[l].T, deltas[l], out=self.coef_grads[l])
+            transposed_product(acts[l], deltas[l], out=self.coef_grads[l])
             # d.mean(axis=0) is this sum and division, without np.mean's overhead.
             gb = np.add.reduce(deltas[l], axis=0, out=self.intercept_grads[l])
             np.true_divide(gb, n, out=gb)
@@ -344,7 +346,7 @@ def fit_lbfgs(X, Y, coefs, intercepts, masks, *, alpha, hidden_activation,
     # float32 inputs compute in float32 (twice the throughput of the products);
     # L-BFGS-B itself works on float64 parameters, cast at each evaluation.
     single = X.dtype == np.float32
-    dtype = np.float32 if single else np.result_type(X, *coefs)
+    dtype = np.float32 if single else np.result_type(X.dtype, *coefs)
     evaluate = _Evaluator(masks, X.shape[0], hidden_activation, output_activation, alpha,
                           dtype=dtype, step_units=step_units)
     labels = _one_hot_labels(Y) if output_activation == "softmax" else None
@@ -400,16 +402,45 @@ def fit_lbfgs(X, Y, coefs, intercepts, masks, *, alpha, hidden_activation,
             history.append(res_x.copy())
         if not loss_curve:
             loss_curve.append(float(res.fun))
-    coefs, intercepts = _copies(*packer.unpack(res_x))
-    snapshots = [_copies(*packer.unpack(x)) for x in history]
+    coefs, intercepts = _copies(*packer.unpack(res_x), dtype)
+    snapshots = [_copies(*packer.unpack(x), dtype) for x in history]
     return coefs, intercepts, {"n_iter": n_iter, "loss": loss_curve[-1],
                                "loss_curve": loss_curve, "snapshots": snapshots,
                                "converged": converged}
 
 
-def _copies(coefs, intercepts):
-    """Independent (not view) copies of the weights and biases."""
+def _copies(coefs, intercepts, dtype=None):
+    """Independent (not view) copies of the weights and biases (in ``dtype``, if
+    given: float32 data give float32 networks)."""
+    if dtype is not None and dtype != np.float64:
+        return [W.astype(dtype) for W in coefs], [b.astype(dtype) for b in intercepts]
     return [W.copy() for W in coefs], [b.copy() for b in intercepts]
+
+
+def _batch_rows(X, idx, out):
+    """``X[idx]``: gathered into the reused buffer ``out`` for dense ``X``, a sparse
+    row selection (never densified) for scipy sparse ``X``."""
+    if sp.issparse(X):
+        return X[idx]
+    return np.take(X, idx, axis=0, out=out)
+
+
+def _adam_update(theta, grad, m, v, buffers, step, beta_1, beta_2, epsilon):
+    """One Adam step in place: ``m = b1 m + (1 - b1) g``, ``v = b2 v + (1 - b2)
+    g^2``, ``theta -= step m / (sqrt(v) + eps)``, in the order of the plain
+    formulas, in the two ``buffers``."""
+    tmp, tmp2 = buffers
+    m *= beta_1
+    m += np.multiply(grad, 1 - beta_1, out=tmp)
+    v *= beta_2
+    np.multiply(grad, grad, out=tmp)
+    tmp *= 1 - beta_2
+    v += tmp
+    np.multiply(m, step, out=tmp)
+    np.sqrt(v, out=tmp2)
+    tmp2 += epsilon
+    tmp /= tmp2
+    theta -= tmp
 
 
 def fit_adam(X, Y, coefs, intercepts, masks, *, alpha, hidden_activation,
@@ -428,7 +459,11 @@ def fit_adam(X, Y, coefs, intercepts, masks, *, alpha, hidden_activation,
     """
     n = X.shape[0]
     batch_size = int(min(max(batch_size, 1), n))
-    dtype = np.result_type(X, *coefs, *intercepts)
+    # float32 data train in float32, parameters and moments included (as
+    # scikit-learn's MLP); anything else in float64.
+    dtype = np.float32 if X.dtype == np.float32 else np.result_type(X.dtype, *coefs,
+                                                                    *intercepts)
+    Y = Y.astype(dtype, copy=False)
     # All parameters in one vector (weights first), with per-layer views: the Adam
     # update is then a few operations on that vector rather than a few per layer.
     theta = np.concatenate([np.ravel(W) for W in coefs] + [np.ravel(b) for b in intercepts]
@@ -467,7 +502,7 @@ def fit_adam(X, Y, coefs, intercepts, masks, *, alpha, hidden_activation,
             nb = idx.shape[0]
             # Gather the batch into a small reused buffer: it stays in cache for the
             # forward and the gradient products.
-            Xb = np.take(X, idx, axis=0, out=Xb_buf[:nb])
+            Xb = _batch_rows(X, idx, Xb_buf[:nb])
             Yb = np.take(Y, idx, axis=0, out=Yb_buf[:nb])
             lb = None if labels is None else np.take(labels, idx, out=labels_buf[:nb])
             wb = (None if sample_weight is None
@@ -479,19 +514,7 @@ def fit_adam(X, Y, coefs, intercepts, masks, *, alpha, hidden_activation,
             epoch_loss += loss * (nb if wb is None else wb.sum())
             t += 1
             step = learning_rate * np.sqrt(1 - beta_2 ** t) / (1 - beta_1 ** t)
-            # m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2;
-            # theta -= step m / (sqrt(v) + eps), in the order of the plain formulas.
-            m *= beta_1
-            m += np.multiply(grad, 1 - beta_1, out=tmp)
-            v *= beta_2
-            np.multiply(grad, grad, out=tmp)
-            tmp *= 1 - beta_2
-            v += tmp
-            np.multiply(m, step, out=tmp)
-            np.sqrt(v, out=tmp2)
-            tmp2 += epsilon
-            tmp /= tmp2
-            theta -= tmp
+            _adam_update(theta, grad, m, v, (tmp, tmp2), step, beta_1, beta_2, epsilon)
         n_iter = epoch + 1
         epoch_loss /= n if sample_weight is None else epoch_weight
         loss_curve.append(epoch_loss)

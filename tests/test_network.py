@@ -287,3 +287,64 @@ def test_count_structure():
     assert n_inputs == 2
     assert n_neurons == 3 + 1  # h1[0..2] and h2[0]
     assert n_synapses == m0.sum() + m1.sum() + m2.sum()
+
+
+def _as32(arrays):
+    return [np.asarray(a, dtype=np.float32) for a in arrays]
+
+
+@pytest.mark.parametrize("output", OUTPUTS)
+@pytest.mark.parametrize("hidden", HIDDEN)
+def test_float32_gradients_match_finite_differences_at_float32_tolerance(hidden, output):
+    # float32 inputs and weights compute in float32 (as scikit-learn's MLP). The
+    # reference: central differences in float64 at the same (float32) point, so
+    # only the float32 arithmetic of the gradient is under test.
+    X, Y, coefs, intercepts, masks = _problem(hidden, output, 2, seed=4)
+    X32, Y32, W32, b32 = np.float32(X), np.float32(Y), _as32(coefs), _as32(intercepts)
+    loss, gW, gb = loss_and_gradients(X32, Y32, W32, b32, masks, 0.7, hidden, output)
+    assert all(g.dtype == np.float32 for g in gW + gb)
+    X64, W64, b64 = np.float64(X32), [np.float64(w) for w in W32], [np.float64(b) for b in b32]
+    ref_loss, ref_W, ref_b = loss_and_gradients(X64, Y, W64, b64, masks, 0.7, hidden, output)
+    np.testing.assert_allclose(loss, ref_loss, rtol=1e-4)
+    for l, (W, M) in enumerate(zip(W64, masks)):
+        assert np.all(gW[l][~M] == 0.0)
+        i, j = np.argwhere(M)[0]
+        plus = [w.copy() for w in W64]
+        minus = [w.copy() for w in W64]
+        plus[l][i, j] += EPS
+        minus[l][i, j] -= EPS
+        fd = (_loss(X64, Y, plus, b64, masks, 0.7, hidden, output)
+              - _loss(X64, Y, minus, b64, masks, 0.7, hidden, output)) / (2 * EPS)
+        np.testing.assert_allclose(gW[l][i, j], fd, rtol=1e-4, atol=1e-5)
+        np.testing.assert_allclose(gW[l], ref_W[l], rtol=1e-4, atol=1e-5)
+        np.testing.assert_allclose(gb[l], ref_b[l], rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("hidden", HIDDEN)
+def test_float32_signal_gradients_match_finite_differences(hidden):
+    X, Y, coefs, intercepts, masks = _problem(hidden, "softmax", 2, seed=5)
+    X32, W32, b32 = np.float32(X), _as32(coefs), _as32(intercepts)
+    acts = forward(X32, W32, b32, hidden, "softmax")
+    assert all(a.dtype == np.float32 for a in acts)
+    grads = signal_gradients(backward(acts, W32, output_delta(np.float32(Y), acts[-1]),
+                                      hidden), W32)
+    fd = _per_sample_fd_inputs(np.float64(X32), Y, [np.float64(w) for w in W32],
+                               [np.float64(b) for b in b32], hidden, "softmax")
+    np.testing.assert_allclose(grads[0], fd, rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("fmt", ["csr", "csc"])
+def test_sparse_inputs_give_the_dense_outputs_and_gradients(fmt):
+    import scipy.sparse as sp
+    X, Y, coefs, intercepts, masks = _problem("tanh", "softmax", 2, seed=6)
+    X[np.abs(X) < 0.8] = 0.0  # about half the entries zero
+    S = sp.csr_matrix(X).asformat(fmt)
+    np.testing.assert_allclose(predict_output(S, coefs, intercepts, "tanh", "softmax"),
+                               predict_output(X, coefs, intercepts, "tanh", "softmax"),
+                               rtol=1e-12, atol=1e-15)
+    dense = loss_and_gradients(X, Y, coefs, intercepts, masks, 0.3, "tanh", "softmax")
+    sparse = loss_and_gradients(S, Y, coefs, intercepts, masks, 0.3, "tanh", "softmax")
+    np.testing.assert_allclose(sparse[0], dense[0], rtol=1e-12)
+    for got, expected in zip(sparse[1] + sparse[2], dense[1] + dense[2]):
+        assert isinstance(got, np.ndarray)
+        np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-15)

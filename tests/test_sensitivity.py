@@ -243,3 +243,57 @@ def test_first_order_estimate_predicts_the_loss_change():
         actual_in[i] = np.abs(_h(Xr, Y, coefs, intercepts, "tanh", "softmax")
                               - _h(X_close, Y, coefs, intercepts, "tanh", "softmax")).sum()
     np.testing.assert_allclose(ind_in, actual_in, rtol=0.15)
+
+
+@pytest.mark.parametrize("how", ["sum", "max"])
+@pytest.mark.parametrize("hidden,output,hidden_sizes", CASES)
+def test_float32_indicators_match_brute_force_at_float32_tolerance(hidden, output,
+                                                                   hidden_sizes, how):
+    # float32 data and weights: the indicators are computed in float32 and agree
+    # with the float64 brute force at the same (float32-rounded) point.
+    X, Y, coefs, intercepts, rng = _problem(hidden, output, hidden_sizes, seed=1)
+    X, coefs, intercepts = (np.float64(np.float32(X)),
+                            [np.float64(np.float32(W)) for W in coefs],
+                            [np.float64(np.float32(b)) for b in intercepts])
+    input_ref = rng.normal(size=X.shape[1])
+    neuron_ref = [rng.uniform(-0.5, 0.5, size=W.shape[1]) for W in coefs[:-1]]
+    got = sensitivities(np.float32(X), np.float32(Y), [np.float32(W) for W in coefs],
+                        [np.float32(b) for b in intercepts], hidden, output, how=how,
+                        input_reference=input_ref, neuron_reference=neuron_ref)
+    assert got["inputs"].dtype == np.float32
+    assert all(g.dtype == np.float32 for g in got["neurons"] + got["synapses"])
+    tol = dict(rtol=2e-4, atol=1e-5)
+    np.testing.assert_allclose(
+        got["inputs"], _brute_inputs(X, Y, coefs, intercepts, hidden, output, input_ref, how),
+        **tol)
+    expected = _brute_neurons(X, Y, coefs, intercepts, hidden, output, neuron_ref, how)
+    for g, e in zip(got["neurons"], expected):
+        np.testing.assert_allclose(g, e, **tol)
+    expected = _brute_synapses(X, Y, coefs, intercepts, hidden, output, None, how)
+    for g, e in zip(got["synapses"], expected):
+        np.testing.assert_allclose(g, e, **tol)
+
+
+@pytest.mark.parametrize("chunk", [None, 7])
+@pytest.mark.parametrize("how", ["sum", "max"])
+@pytest.mark.parametrize("fmt", ["csr", "csc"])
+def test_sparse_indicators_equal_dense(monkeypatch, fmt, how, chunk):
+    # Sparse X: the input indicators by sparse algebra in row chunks (a nonzero
+    # reference, so the zeros count), the synapse ones by sparse products.
+    import scipy.sparse as sp
+    if chunk is not None:  # several row chunks of a few rows
+        monkeypatch.setattr(sensitivity_module, "_SPARSE_CHUNK_ELEMENTS", chunk * 4)
+        monkeypatch.setattr(sensitivity_module, "_MAX_CHUNK_ELEMENTS", chunk * 20)
+    X, Y, coefs, intercepts, rng = _problem("tanh", "softmax", (5, 3), seed=2)
+    X[np.abs(X) < 0.7] = 0.0
+    S = sp.csr_matrix(X).asformat(fmt)
+    kw = dict(how=how, input_reference=rng.normal(size=4),
+              neuron_reference=[rng.normal(size=5), rng.normal(size=3)])
+    dense = sensitivities(X, Y, coefs, intercepts, "tanh", "softmax", **kw)
+    before = S.copy()
+    sparse = sensitivities(S, Y, coefs, intercepts, "tanh", "softmax", **kw)
+    assert (S != before).nnz == 0 and S.format == fmt
+    np.testing.assert_allclose(sparse["inputs"], dense["inputs"], rtol=1e-12)
+    for g, e in zip(sparse["neurons"] + sparse["synapses"],
+                    dense["neurons"] + dense["synapses"]):
+        np.testing.assert_allclose(g, e, rtol=1e-12, atol=1e-15)

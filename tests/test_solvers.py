@@ -179,3 +179,38 @@ def test_lbfgs_at_its_limit_with_a_flat_loss_counts_as_converged():
     assert not _flat([1.0, 0.5])  # too short to tell
     assert _flat([1.0] * 5 + [0.5 + 1e-7 * k for k in range(11, 0, -1)])
     assert not _flat([1.0] * 5 + [0.5 + 1e-3 * k for k in range(11, 0, -1)])
+
+
+def test_evaluator_in_float32_matches_float64_at_float32_tolerance():
+    from sklearn_nnprune._solvers import _Evaluator
+    X, Y, coefs, intercepts, masks = _problem(seed=3)
+    evaluate = _Evaluator(masks, X.shape[0], "tanh", "softmax", ALPHA, dtype=np.float32)
+    loss = evaluate(np.float32(X), np.float32(Y), [np.float32(W) for W in coefs],
+                    [np.float32(b) for b in intercepts])
+    ref = loss_and_gradients(X, Y, coefs, intercepts, masks, ALPHA, **ACT)
+    np.testing.assert_allclose(loss, ref[0], rtol=1e-5)
+    assert evaluate.grad.dtype == np.float32
+    for got, expected in zip(evaluate.coef_grads + evaluate.intercept_grads, ref[1] + ref[2]):
+        np.testing.assert_allclose(got, expected, rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("solver", ["lbfgs", "adam"])
+def test_float32_data_train_float32_networks(solver):
+    X, Y, coefs, intercepts, masks = _problem(seed=4)
+    W, b, info = _fit(solver, np.float32(X), Y, coefs, intercepts, masks, 30, n_snapshots=2)
+    assert all(a.dtype == np.float32 for a in W + b)
+    assert all(a.dtype == np.float32 for c, i in info["snapshots"] for a in c + i)
+    assert all(np.all(w[~M] == 0.0) for w, M in zip(W, masks))
+    assert _loss(X, Y, W, b, masks) < _loss(X, Y, coefs, intercepts, masks)
+
+
+@pytest.mark.parametrize("solver", ["lbfgs", "adam"])
+def test_sparse_data_train_as_the_dense(solver):
+    # The same data as CSR: the same products up to their summation order.
+    import scipy.sparse as sp
+    X, Y, coefs, intercepts, masks = _problem(seed=5)
+    X[np.abs(X) < 0.6] = 0.0
+    dense = _fit(solver, X, Y, coefs, intercepts, masks, 20)
+    sparse = _fit(solver, sp.csr_matrix(X), Y, coefs, intercepts, masks, 20)
+    for got, expected in zip(sparse[0] + sparse[1], dense[0] + dense[1]):
+        np.testing.assert_allclose(got, expected, rtol=1e-6, atol=1e-8)

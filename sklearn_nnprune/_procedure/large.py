@@ -24,7 +24,10 @@ and the held-out split hold: nothing here depends on the rows being unweighted.
 from typing import NamedTuple
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.model_selection import train_test_split
+
+from .._scaling import scaled_sparse
 
 from .criterion import Criterion, Fold
 from .ranking import hidden_means, indicators
@@ -51,7 +54,8 @@ _CHUNK_ROWS = 65_536
 class RowData(NamedTuple):
     """All the rows of the raw input ``X`` with the column ``mean`` and ``scale``
     of its standardization; standardized rows or columns are made on demand, in
-    the dtype of ``X`` (the compute dtype)."""
+    the dtype of ``X`` (the compute dtype). A sparse (CSR) ``X`` is scaled
+    without centring (``mean`` is 0) and its rows and columns stay sparse."""
 
     X: np.ndarray
     mean: np.ndarray
@@ -63,10 +67,14 @@ class RowData(NamedTuple):
 
     def rows(self, index):
         """Standardized ``X[index]``, every column."""
+        if sp.issparse(self.X):
+            return scaled_sparse(self.X[index], self.scale, self.dtype)
         return self._standardized(self.X[index], slice(None))
 
     def columns(self, columns):
         """Standardized ``X[:, columns]``, every row, built in row chunks."""
+        if sp.issparse(self.X):
+            return scaled_sparse(self.X[:, columns], self.scale[columns], self.dtype)
         out = np.empty((self.X.shape[0], len(columns)), dtype=self.dtype)
         for rows in _row_chunks(self.X.shape[0]):
             out[rows] = self._standardized(self.X[rows][:, columns], columns)

@@ -8,6 +8,7 @@ products of a small fit are too short for threads to pay for their start-up.
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.sparse as sp
 from threadpoolctl import ThreadpoolController
 
 from .._solvers import fit_adam, fit_lbfgs
@@ -51,6 +52,13 @@ def _with_threshold_inputs(masks, frozen, steps):
     for layer, units in enumerate(steps):
         fixed[layer][:, np.asarray(units, dtype=bool)] = True
     return fixed
+def work_rows(X):
+    """The rows of dense work that products with ``X`` cost: its rows, or for
+    sparse ``X`` its stored entries per column (a sparse product costs its
+    stored entries, not rows x columns)."""
+    if sp.issparse(X):
+        return X.nnz // max(X.shape[1], 1)
+    return X.shape[0]
 
 
 @dataclass(frozen=True)
@@ -105,7 +113,7 @@ class Trainer:
             # its time is thread start-up (4x slower on 2 cores). Only products over
             # large data are worth the threads.
             n_params = sum(int(M.sum()) for M in masks)
-            with blas_limit(threads_for(X.shape[0], n_params)):
+            with blas_limit(threads_for(work_rows(X), n_params)):
                 result = fit_lbfgs(X, Y, coefs, intercepts, masks, tol=self.tol, **kw)
                 # Only a training that did nothing is repeated (issue 19): one that
                 # moved the thresholds' inputs and trained keeps its result.
