@@ -4,6 +4,7 @@ import warnings
 from numbers import Integral, Real
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, _fit_context, clone
 from sklearn.feature_selection import SelectorMixin
 from sklearn.utils import check_random_state, get_tags
@@ -264,9 +265,11 @@ class NetworkInputSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
     def _fit(self, X, y, sample_weight):
         """The fitted attributes of a fit on (X, y), as a dict."""
         check_no_dates(X, type(self).__name__)
+        tags = get_tags(self).input_tags
         X_checked, y_checked = validate_data(
             self, X, y, multi_output=True, ensure_min_samples=2,
-            ensure_all_finite="allow-nan" if get_tags(self).input_tags.allow_nan else True)
+            accept_sparse=["csr", "csc"] if tags.sparse else False,
+            ensure_all_finite="allow-nan" if tags.allow_nan else True)
         n_features = self.n_features_in_
         if isinstance(self.max_inputs, Integral) and self.max_inputs > n_features:
             warnings.warn(f"max_inputs={self.max_inputs} is larger than the number of "
@@ -348,9 +351,12 @@ class NetworkInputSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
         """Indices of the ``candidates`` that are exact linear combinations of the
         others (those ``independent_columns`` does not keep)."""
         indices = np.flatnonzero(candidates)
-        columns = np.asarray(X[:, indices], dtype=np.float64)
-        # A network that accepts missing values: relations are sought on complete rows.
-        columns = columns[np.isfinite(columns).all(axis=1)]
+        if sp.issparse(X):  # independent_columns works on the stored entries
+            columns = X[:, indices].astype(np.float64)
+        else:
+            columns = np.asarray(X[:, indices], dtype=np.float64)
+            # A network that accepts missing values: relations on complete rows.
+            columns = columns[np.isfinite(columns).all(axis=1)]
         # Values stored in float32 carry its rounding, not float64's.
         resolution = np.finfo(X.dtype if X.dtype.kind == "f" else np.float64).eps
         return indices[independent_columns(columns, DEPENDENT_RTOL, resolution)[1]]
@@ -397,8 +403,10 @@ class NetworkInputSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
         tags = super().__sklearn_tags__()
         tags.target_tags.required = True
         tags.transformer_tags.preserves_dtype = ["float64", "float32"]
-        if self.estimator is not None:
-            tags.input_tags.allow_nan = get_tags(self.estimator).input_tags.allow_nan
+        inner = get_tags(self.estimator if self.estimator is not None
+                         else default_network()).input_tags
+        tags.input_tags.allow_nan = inner.allow_nan
+        tags.input_tags.sparse = inner.sparse
         return tags
 
 

@@ -170,3 +170,19 @@ def test_dependent_sparse_inputs_are_found_without_densifying(monkeypatch):
     ref_C, ref_c0 = dependence.relation_coefficients(X, basis, dependent)
     np.testing.assert_allclose(C, ref_C, atol=1e-10)
     np.testing.assert_allclose(c0, ref_c0, atol=1e-10)
+
+
+def test_the_selector_takes_sparse_input_and_keeps_it_sparse():
+    from sklearn_nnprune import NetworkInputSelector
+    X = sp.random(300, 20, density=0.2, format="csr", random_state=0)
+    y = (X[:, 0].toarray().ravel() > 0).astype(int)
+    before = X.copy()
+    selector = NetworkInputSelector(PrunedMLPClassifier(hidden_layer_sizes=(4,),
+                                                        random_state=0)).fit(X, y)
+    assert selector.support_[0]
+    out = selector.transform(X)
+    assert sp.issparse(out) and out.shape == (300, selector.support_.sum())
+    assert (X != before).nnz == 0
+    dense = NetworkInputSelector(PrunedMLPClassifier(hidden_layer_sizes=(4,),
+                                                     random_state=0)).fit(X.toarray(), y)
+    assert dense.n_features_in_ == selector.n_features_in_
