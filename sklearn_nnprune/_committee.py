@@ -530,7 +530,7 @@ class MinimalNetworkCommittee(MetaEstimatorMixin, BaseEstimator):
         """Get the metadata routing of this object: ``fit`` routes to the members'
         ``fit``.
 
-        See the :ref:`scikit-learn User Guide <metadata_routing>`.
+        See scikit-learn's user guide, "Metadata Routing".
 
         Returns
         -------

@@ -385,7 +385,7 @@ class NetworkInputSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
         """Get the metadata routing of this object: ``fit`` routes to the
         network's ``fit``.
 
-        See the :ref:`scikit-learn User Guide <metadata_routing>`.
+        See scikit-learn's user guide, "Metadata Routing".
 
         Returns
         -------
