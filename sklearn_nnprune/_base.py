@@ -392,12 +392,13 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
                 and self.validation_fraction is not None):
             raise ValueError("Set either cv (a cross-fitted criterion) or "
                              "validation_fraction (one held-out split), not both; got "
-                             f"cv={self.cv}, validation_fraction={self.validation_fraction}.")
+                             f"cv={_cv_name(self.cv)}, "
+                             f"validation_fraction={self.validation_fraction}.")
         if not self._simplifies():
             return  # no criterion, no folds
         cv = self._resolved_criterion(n_rows)[0]
         if cv is not None and not isinstance(cv, numbers.Integral):
-            self._check_splits(cv, n_samples)
+            self._check_splits(cv, y, classifier)
         elif cv is not None:
             smallest = np.bincount(y).min() if classifier else n_samples
             if smallest < cv:
@@ -416,27 +417,31 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
                              "of every class; the smallest class has 1. Remove that "
                              "class, or set cv=3.")
 
-    def _check_splits(self, cv, n_samples):
-        """A splitter or the given splits of ``cv`` must score and train every
-        network on some of the ``n_samples`` rows."""
+    def _check_splits(self, cv, y, classifier):
+        """A splitter or the given splits of ``cv`` must train and score every
+        network on some of the rows of ``y`` and, for a classifier, train it on
+        every class."""
         if not hasattr(cv, "split") and iter(cv) is cv:
             raise ValueError("cv is a one-pass iterator (a generator): a fit reads its "
                              "splits more than once; pass them as a list.")
+        rows = np.arange(y.shape[0])
         try:
-            splits = list(cv.split(np.zeros((n_samples, 1))) if hasattr(cv, "split")
-                          else cv)
-            sizes = [(np.asarray(fit).size, np.asarray(val).size) for fit, val in splits]
-            bad = [k for k, (fit, val) in enumerate(splits)
-                   if np.asarray(fit).size and np.asarray(val).size
-                   and max(np.max(fit), np.max(val)) >= n_samples]
-        except (TypeError, ValueError) as error:
-            raise ValueError(f"cv={cv!r}: the splits could not be read ({error}); pass an "
-                             "int, a scikit-learn splitter or (train, test) index "
-                             "arrays.") from None
-        if not sizes or bad or any(min(size) == 0 for size in sizes):
+            splits = cv.split(rows.reshape(-1, 1), y) if hasattr(cv, "split") else cv
+            parts = [(rows[np.asarray(fit)], rows[np.asarray(val)]) for fit, val in splits]
+        except (TypeError, ValueError, IndexError) as error:
+            raise ValueError(
+                f"cv={_cv_name(cv)}: the splits could not be read ({error}); pass an int, "
+                "a scikit-learn splitter or (train, test) index arrays (for a splitter "
+                "that needs groups: cv=list(GroupKFold(3).split(X, y, groups))).") from None
+        if not parts or any(min(fit.size, val.size) == 0 for fit, val in parts):
             raise ValueError(f"cv: every split needs training and test rows among the "
-                             f"{n_samples} samples; got {len(sizes)} splits"
-                             f"{f', split {bad[0]} indexes beyond them' if bad else ''}.")
+                             f"{y.shape[0]} samples; got {len(parts)} splits.")
+        for k, (fit, _) in enumerate(parts if classifier else ()):
+            missing = np.setdiff1d(y, y[fit])
+            if missing.size:
+                raise ValueError(f"cv: the training rows of split {k} hold no sample of "
+                                 f"the classes {missing.tolist()} (encoded); every split "
+                                 "must train on every class (a StratifiedKFold does).")
 
     def _check_validation_split(self, n_samples, y, classifier):
         """The held-out split of ``validation_fraction`` must be possible: both

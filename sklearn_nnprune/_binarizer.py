@@ -164,6 +164,16 @@ class InputBinarizer(TransformerMixin, BaseEstimator):
             # which a threshold lies.
             kept = weights > 0
             X, y, weights = X[kept], y[kept], weights[kept]
+            # Weights count as repeated rows, weights below 1 as one row each (as
+            # the networks' criterion counts them): a leaf's minimum then means
+            # the same for normalized weights as for none. Scaled in float64,
+            # whose range their sum must stay in.
+            with np.errstate(over="ignore"):
+                total = weights.sum()
+            if not np.isfinite(total):
+                raise ValueError("InputBinarizer: the sample weights sum beyond the "
+                                 "float64 range; divide them by a constant.")
+            weights = weights * max(1.0, weights.size / total)
         # Whole-number floats with many values (load_diabetes) are numeric, as for
         # the selector's default network; a few whole values are classes, coded
         # 0, 1, ... for the stump (type_of_target calls 0 and 1e300 "continuous",

@@ -27,6 +27,7 @@ from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
 from ._base import previous_state_on_failure, resolve_criterion, resolve_scoring
+from ._weights import positive_rows
 from ._checks import check_no_dates, check_no_missing_labels, numeric_target
 from ._estimators import PrunedMLPClassifier, PrunedMLPRegressor
 from ._interrupt import PruningInterruptedWarning, interruption_note
@@ -310,8 +311,8 @@ class MinimalNetworkCommittee(MetaEstimatorMixin, BaseEstimator):
         sample_weight : array-like of shape (n_samples,) or None, default=None
             Sample weights, passed on to the fit of every member (not passed at
             all when None) and used in the committee's check of its members (the
-            weighted training accuracy or R^2; the standard error still counts
-            rows). With metadata routing enabled
+            weighted training accuracy or R^2 and its standard error, which
+            counts weights as repeated rows). With metadata routing enabled
             (``sklearn.set_config(enable_metadata_routing=True)``) they are routed
             to the members only when the estimator requested them
             (``estimator.set_fit_request(sample_weight=True)``; the default
@@ -408,14 +409,16 @@ class MinimalNetworkCommittee(MetaEstimatorMixin, BaseEstimator):
         X, y, names = data.X, data.y, data.names
         rng = check_random_state(self.random_state)
         n_features = X.shape[1]
+        # The members' rules by size count the rows of positive weight.
+        n_rows = positive_rows(data.weights, X.shape[0])
         # The committee's check is on training accuracy (R^2): a member's tolerance
         # carries over when its own criterion has those units, not from log-loss.
         scoring = resolve_scoring(base.get_params(deep=False),
-                                  isinstance(base, PrunedMLPClassifier), X.shape[0])
+                                  isinstance(base, PrunedMLPClassifier), n_rows)
         same_units = scoring in ("accuracy", "r2")
         tolerance = (np.inf if base.tolerance is None
                      else base.tolerance if same_units else 0.0)
-        noise = (resolve_criterion(base.get_params(deep=False), X.shape[0])[1]
+        noise = (resolve_criterion(base.get_params(deep=False), n_rows)[1]
                  if "noise_tolerance" in base.get_params(deep=False) else 0.0)
         queue, visited = deque([frozenset()]), {frozenset()}
         fertile, n_reseeds, stale = [], 0, 0

@@ -87,7 +87,10 @@ def independent_columns(X, rtol, resolution=np.finfo(np.float64).eps, sample_wei
     """
     n_samples, n_columns = X.shape
     everything = np.arange(n_columns)
-    n_rows = n_samples if sample_weight is None else sample_weight.sum()
+    # Weights count as repeated rows, and rows of weight below 1 once each (as
+    # the criterion's standard error counts them).
+    n_rows = (n_samples if sample_weight is None
+              else max(sample_weight.sum(), np.count_nonzero(sample_weight)))
     if n_columns < 2 or n_rows // 2 <= n_columns:
         return everything, np.zeros(0, dtype=int)
     # Dividing by the magnitude first keeps the squares of huge or tiny values finite.
@@ -99,7 +102,7 @@ def independent_columns(X, rtol, resolution=np.finfo(np.float64).eps, sample_wei
         if sample_weight is None:
             centred -= centred.mean(axis=0)
         else:  # sqrt(w) * (x - weighted mean): the Gram matrix of the rows repeated
-            centred -= (sample_weight / n_rows) @ centred
+            centred -= (sample_weight / sample_weight.sum()) @ centred
             centred *= np.sqrt(sample_weight)[:, None]
     norms = np.linalg.norm(centred, axis=0)
     # Constant up to rounding error of its magnitude (the estimators' test).

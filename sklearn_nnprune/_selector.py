@@ -11,7 +11,7 @@ from sklearn.utils import check_random_state, get_tags
 from sklearn.utils._param_validation import HasMethods, Interval, RealNotInt
 from sklearn.utils.metadata_routing import UNUSED
 from sklearn.utils.parallel import Parallel, delayed
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
 from ._checks import check_no_dates
 from ._base import previous_state_on_failure
@@ -295,10 +295,13 @@ class NetworkInputSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
                 f"{interruption_note(interrupted, interrupted._interrupted_at)} The "
                 f"selector stopped after it: the selection is that of the "
                 f"{len(networks)} network(s) fitted.", PruningInterruptedWarning)
-        return self._selection(networks, X_checked)
+        weights = (None if sample_weight is None else
+                   _check_sample_weight(sample_weight, X_checked, ensure_non_negative=True))
+        return self._selection(networks, X_checked, weights)
 
-    def _selection(self, networks, X_checked):
-        """The fitted attributes of the selection made from the fitted networks."""
+    def _selection(self, networks, X_checked, weights=None):
+        """The fitted attributes of the selection made from the fitted networks
+        (exact dependence judged on the rows ``weights`` give weight)."""
         n_features = self.n_features_in_
         supports = np.array([np.asarray(net.support_, dtype=bool) for net in networks])
         if supports.shape[1] != n_features:
@@ -314,7 +317,7 @@ class NetworkInputSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
             support = supports[0].copy()
             if self.drop_dependent:
                 # The network met the cap; what is dropped leaves it unfilled.
-                dependent = self._dependent(X_checked, support)
+                dependent = self._dependent(X_checked, support, weights)
                 support[dependent] = False
             ranking = (network_ranking(networks[0])
                        if hasattr(networks[0], "pruning_history_")
@@ -328,7 +331,7 @@ class NetworkInputSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
                 candidates = votes == votes.max()
             if self.drop_dependent:
                 # Before the cap, so that no place under it goes to a copy.
-                dependent = self._dependent(X_checked, candidates)
+                dependent = self._dependent(X_checked, candidates, weights)
                 candidates[dependent] = False
             support = self._capped(candidates, fitted)
             # Ranked as selected first; the dependent ones move down below.
@@ -347,19 +350,25 @@ class NetworkInputSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
         return fitted
 
     @staticmethod
-    def _dependent(X, candidates):
+    def _dependent(X, candidates, weights=None):
         """Indices of the ``candidates`` that are exact linear combinations of the
-        others (those ``independent_columns`` does not keep)."""
+        others (those ``independent_columns`` does not keep), on the rows of
+        positive weight, counted as repeated ``weights`` times."""
         indices = np.flatnonzero(candidates)
         if sp.issparse(X):  # independent_columns works on the stored entries
             columns = X[:, indices].astype(np.float64)
+            keep = slice(None) if weights is None else weights > 0
         else:
             columns = np.asarray(X[:, indices], dtype=np.float64)
             # A network that accepts missing values: relations on complete rows.
-            columns = columns[np.isfinite(columns).all(axis=1)]
+            keep = np.isfinite(columns).all(axis=1) & (True if weights is None
+                                                       else weights > 0)
+        columns = columns[keep]
+        weights = None if weights is None else weights[keep]
         # Values stored in float32 carry its rounding, not float64's.
         resolution = np.finfo(X.dtype if X.dtype.kind == "f" else np.float64).eps
-        return indices[independent_columns(columns, DEPENDENT_RTOL, resolution)[1]]
+        return indices[independent_columns(columns, DEPENDENT_RTOL, resolution,
+                                           sample_weight=weights)[1]]
 
     def _capped(self, candidates, fitted):
         """The committee's selection: the ``candidates`` with the most votes (the

@@ -51,13 +51,27 @@ def fit_weights(sample_weight, X, *, class_weight=None, y_encoded=None, classes=
         _check_weighted_classes(weights, y_encoded, classes)
     if weights is None or np.all(weights == 1.0):
         return None
+    _check_total(weights, X.dtype)
     return weights
+
+
+def _check_total(weights, dtype):
+    """The weights' sum must be a number in the dtype the fit computes in."""
+    limit = np.finfo(np.float32 if dtype == np.float32 else np.float64).max
+    with np.errstate(over="ignore"):
+        total = weights.sum()
+    if not np.isfinite(total) or total > limit:
+        raise ValueError(f"The sample weights (times class_weight) sum to {total:.3g}, "
+                         f"beyond the range of {np.dtype(dtype).name} arithmetic; divide "
+                         "them by a constant (only their ratios and the L2 term's "
+                         "divisor depend on their scale).")
 
 
 def _times_class_weight(weights, class_weight, y_encoded, classes):
     """``weights`` (None: ones) times the weight of each row's class."""
     if isinstance(class_weight, dict):
-        unknown = [k for k in class_weight if not np.isin(k, classes)]
+        labels = set(classes.tolist())
+        unknown = [k for k in class_weight if not _hashable(k) or k not in labels]
         if unknown:
             raise ValueError(f"class_weight names the labels {unknown!r}, which are not "
                              f"classes of y ({classes.tolist()!r}).")
@@ -74,6 +88,14 @@ def _times_class_weight(weights, class_weight, y_encoded, classes):
             class_weight, classes=present, y=y_encoded[positive])
     rows = per_class[y_encoded]
     return rows if weights is None else weights * rows
+
+
+def _hashable(key):
+    try:
+        hash(key)
+    except TypeError:
+        return False
+    return True
 
 
 def _check_weighted_classes(weights, y_encoded, classes):

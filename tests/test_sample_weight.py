@@ -249,7 +249,7 @@ def test_cv_accepts_a_splitter_and_splits(clf_data):
     PrunedMLPClassifier(cv=GroupKFold(n_splits=2), **FAST)  # a splitter is a valid cv
     with pytest.raises(ValueError, match="one-pass iterator"):
         PrunedMLPClassifier(cv=(s for s in splits), **FAST).fit(X, y)
-    with pytest.raises(ValueError, match="indexes beyond"):
+    with pytest.raises(ValueError, match="could not be read .*out of bounds"):
         PrunedMLPClassifier(cv=[(np.arange(10), np.arange(200, 210))], **FAST).fit(X, y)
 
 
@@ -299,3 +299,65 @@ def test_sensitivity_indicators_and_retrain_at_take_weights(clf_data):
     np.testing.assert_array_equal(again.support_, est.support_)
     with pytest.raises(ValueError, match="Negative"):
         sensitivity_indicators(est, X, y, sample_weight=-np.ones(len(y)))
+
+
+def test_cv_splitters_that_need_y_or_groups(clf_data):
+    from sklearn.model_selection import GroupKFold, KFold, StratifiedKFold
+    X, y, _ = clf_data
+    est = PrunedMLPClassifier(cv=StratifiedKFold(3, shuffle=True, random_state=0),
+                              **FAST).fit(X, y)
+    assert "StratifiedKFold()" in est.data_path_
+    with pytest.raises(ValueError, match=r"cv=list\(GroupKFold"):
+        PrunedMLPClassifier(cv=GroupKFold(3), **FAST).fit(X, y)
+    order = np.argsort(y, kind="stable")
+    with pytest.raises(ValueError, match="training rows of split 0 hold no sample"):
+        PrunedMLPClassifier(cv=KFold(2), **FAST).fit(X[order], y[order])
+    with pytest.raises(ValueError, match="could not be read"):
+        PrunedMLPClassifier(cv=[(np.arange(40) + 0.5, np.arange(40, 80))], **FAST).fit(X, y)
+
+
+def test_a_fold_without_weight_is_a_clear_error(clf_data):
+    X, y, _ = clf_data
+    w = np.zeros(len(y))
+    # Two rows of weight in 3 folds: some fold is scored on rows of weight 0.
+    w[np.flatnonzero(y == 0)[0]] = w[np.flatnonzero(y == 1)[0]] = 1.0
+    with pytest.raises(ValueError, match="fold .*rows all have sample weight 0"):
+        PrunedMLPClassifier(**dict(FAST, cv=3)).fit(X, y, sample_weight=w)
+
+
+def test_weights_beyond_the_float_range_are_a_clear_error(clf_data):
+    X, y, _ = clf_data
+    with pytest.raises(ValueError, match="sum to inf"):
+        PrunedMLPClassifier(**FAST).fit(X, y, sample_weight=np.full(len(y), 1e307))
+    with pytest.raises(ValueError, match="float32 arithmetic"):
+        PrunedMLPClassifier(**FAST).fit(X.astype(np.float32), y,
+                                        sample_weight=np.full(len(y), 1e37))
+    with pytest.raises(ValueError, match="not classes of y"):
+        PrunedMLPClassifier(class_weight={(0, 1): 5.0}, **FAST).fit(X, y)
+
+
+def test_normalized_weights_keep_the_exact_simplifications(clf_data):
+    from sklearn_nnprune import InputBinarizer
+    from sklearn_nnprune._dependence import DEPENDENT_RTOL, independent_columns
+    rng = np.random.RandomState(0)
+    Z = rng.normal(size=(200, 3))
+    Z = np.column_stack([Z, Z[:, 0] + Z[:, 1]])
+    share = np.full(200, 1 / 200)
+    assert independent_columns(Z, DEPENDENT_RTOL, sample_weight=share)[1].tolist() == [3]
+    X, y, _ = clf_data
+    np.testing.assert_array_equal(
+        InputBinarizer().fit(X, y, sample_weight=np.full(len(y), 0.01)).thresholds_,
+        InputBinarizer().fit(X, y).thresholds_)
+
+
+def test_the_selector_judges_dependence_on_weighted_rows():
+    from sklearn_nnprune import NetworkInputSelector
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(200, 4))
+    X[:150, 3] = X[:150, 0]  # a copy of input 0 on the rows that weigh
+    y = (X[:, 0] + X[:, 1] > 0).astype(int)
+    w = np.where(np.arange(200) < 150, 1.0, 0.0)
+    net = PrunedMLPClassifier(hidden_layer_sizes=(3,), prune=(), random_state=0)
+    weighted = NetworkInputSelector(net).fit(X, y, sample_weight=w)
+    dropped = NetworkInputSelector(net).fit(X[:150], y[:150])
+    assert weighted.dependent_inputs_.tolist() == dropped.dependent_inputs_.tolist() == [3]

@@ -239,7 +239,7 @@ class CrossFittedCriterion(Criterion):
         else:
             splitter = check_cv(cv, y, classifier=classifier)
         folds = [Fold.of(X, Y, y, weights, fit, val) for fit, val in splitter.split(X, y)]
-        return cls(folds, **kw)
+        return cls(_weighed_folds(folds), **kw)
 
 
 class HeldOutCriterion(Criterion):
@@ -250,7 +250,7 @@ class HeldOutCriterion(Criterion):
     def split(cls, X, Y, y, fraction, classifier, rng, weights=None, **kw):
         fit, val = train_test_split(np.arange(X.shape[0]), test_size=fraction,
                                     random_state=rng, stratify=y if classifier else None)
-        return cls([Fold.of(X, Y, y, weights, fit, val)], **kw)
+        return cls(_weighed_folds([Fold.of(X, Y, y, weights, fit, val)]), **kw)
 
 
 class TrainingSetCriterion(Criterion):
@@ -261,6 +261,19 @@ class TrainingSetCriterion(Criterion):
     @classmethod
     def split(cls, X, Y, y, weights=None, **kw):
         return cls([Fold(X, Y, y, X, y, weights, weights)], **kw)
+
+
+def _weighed_folds(folds):
+    """``folds``, when each trains and is scored on some weight: a network whose
+    training rows all weigh 0 cannot train, nor be scored on such rows."""
+    for k, fold in enumerate(folds):
+        for part, w in (("training", fold.w), ("scored", fold.w_val)):
+            if w is not None and not w.any():
+                raise ValueError(
+                    f"The criterion's fold {k}: its {part} rows all have sample weight 0. "
+                    "Give weight to more rows, lower cv or validation_fraction's share, "
+                    "or set cv=None (the training-set criterion).")
+    return folds
 
 
 def make_criterion(X, Y, y, *, cv, validation_fraction, classifier, rng, weights=None,

@@ -191,6 +191,8 @@ def chunked_hidden_means(net, X, activation, output_activation, sample_weight=No
     whole = n if sample_weight is None else sample_weight.sum()
     for rows in _row_chunks(n):
         w = None if sample_weight is None else sample_weight[rows]
+        if w is not None and not w.any():
+            continue  # rows that weigh nothing move no mean
         share = (rows.stop - rows.start if w is None else w.sum()) / whole
         part = [m * share for m in
                 hidden_means(net, X[rows], activation, output_activation, None, w)]
