@@ -13,6 +13,8 @@ import stat
 
 import pandas as pd
 
+from ._procedure.transparency import MAX_LEVELS
+
 EXIT_USAGE = 2
 # "scheme://": what pandas would fetch (http, ftp, s3, file, ...); only local files
 # are read.
@@ -27,7 +29,8 @@ _MAGIC = ((b"\x1f\x8b", "gzip"), (b"BZh", "bz2"), (b"\xfd7zXZ\x00", "xz"),
 # network's copy, masks) and per row and neuron (activations and their gradients).
 _BYTES_PER_WEIGHT = 8 * 32
 _BYTES_PER_ACTIVATION = 8 * 4
-_MAX_LEVELS = 1000
+# The estimators allow up to this many weight levels (8 bits).
+_MAX_LEVELS = MAX_LEVELS
 
 
 class _UserError(Exception):

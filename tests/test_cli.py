@@ -337,9 +337,9 @@ def test_truncated_gzip_and_zip_of_several_files(tmp_path, capsys):
 @pytest.mark.parametrize("args, message", [
     (["--levels", "²"], "--levels must be"),
     (["--levels", "٣"], "--levels must be"),
-    (["--levels", "1"], "from 2 to 1000"),
-    (["--levels", "0"], "from 2 to 1000"),
-    (["--levels", "1001"], "from 2 to 1000"),
+    (["--levels", "1"], "from 2 to 256"),
+    (["--levels", "0"], "from 2 to 256"),
+    (["--levels", "257"], "from 2 to 256"),
     (["--levels", "9" * 5000], "--levels must be"),
     (["--levels", ""], "--levels must be"),
     (["--levels", "-3"], "--levels must be"),
