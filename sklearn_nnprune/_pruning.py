@@ -178,7 +178,7 @@ def apply_merge_plan(coefs, intercepts, masks, plan, hidden_activation):
     return coefs, intercepts, masks
 
 
-def negligible_neurons(activations, next_inputs, W_out, live, rtol):
+def negligible_neurons(activations, next_inputs, W_out, live, rtol, sample_weight=None):
     """Live neurons of one hidden layer whose signal barely reaches the next layer.
 
     ``activations`` (n_samples, n_units) are the layer's outputs on the data,
@@ -186,11 +186,17 @@ def negligible_neurons(activations, next_inputs, W_out, live, rtol):
     ``W_out`` the outgoing weights. Neuron j is negligible when for every unit k of
     the next layer ``|W_out[j, k]| * range(a_j) <= rtol * std(z_k)``: replacing
     its output by its mean moves no next input by more than ``rtol`` of its
-    spread. A neuron with a constant output is negligible at any ``rtol``.
+    spread. A neuron with a constant output is negligible at any ``rtol``. With
+    ``sample_weight`` (positive, one per row) the spread std is weighted: that of
+    the rows repeated.
     """
     spread = activations.max(axis=0) - activations.min(axis=0)
     reach = np.abs(W_out) * spread[:, None]
-    bound = rtol * next_inputs.std(axis=0)
+    if sample_weight is None:
+        bound = rtol * next_inputs.std(axis=0)
+    else:
+        share = sample_weight / sample_weight.sum()
+        bound = rtol * np.sqrt(share @ (next_inputs - share @ next_inputs) ** 2)
     return np.flatnonzero(live & (reach <= bound[None, :]).all(axis=1))
 
 

@@ -361,3 +361,21 @@ def test_the_selector_judges_dependence_on_weighted_rows():
     weighted = NetworkInputSelector(net).fit(X, y, sample_weight=w)
     dropped = NetworkInputSelector(net).fit(X[:150], y[:150])
     assert weighted.dependent_inputs_.tolist() == dropped.dependent_inputs_.tolist() == [3]
+
+
+def test_folding_a_negligible_neuron_weighs_the_rows_as_repeated():
+    from sklearn_nnprune._procedure.state import Network, fold_negligible_neurons
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(30, 3))
+    w = rng.randint(1, 4, size=30)
+    coefs = [rng.normal(size=(3, 3)), rng.normal(size=(3, 1))]
+    coefs[1][2, 0] = 1e-9  # neuron 2 barely reaches the output
+    intercepts = [rng.normal(size=3), rng.normal(size=1)]
+    masks = [np.ones((3, 3), dtype=bool), np.ones((3, 1), dtype=bool)]
+    net = Network(coefs, intercepts, masks, [(coefs, intercepts)])
+    weighted, keys = fold_negligible_neurons(net, X, "tanh", "identity",
+                                             sample_weight=w.astype(float))
+    repeated, keys_repeated = fold_negligible_neurons(net, np.repeat(X, w, axis=0),
+                                                      "tanh", "identity")
+    assert keys == keys_repeated == [(1, 2)]
+    np.testing.assert_allclose(weighted.intercepts[1], repeated.intercepts[1], rtol=1e-14)

@@ -16,6 +16,7 @@ previous state.
 """
 
 import time
+from functools import partial
 from typing import NamedTuple, Optional
 
 import numpy as np
@@ -173,7 +174,9 @@ def prune_network(X, Y, layer_sizes, *, settings, criterion, trainer, rng, log,
     if (settings.simplify and "neurons" in settings.kinds and final.frozen is None
             and final.steps is None):
         # Structure that is obviously removable goes without asking the criterion.
-        for kind, simplified in (("negligible", fold_negligible_neurons),
+        weights = None if sample_weight is None else sample_weight[sample_weight > 0]
+        for kind, simplified in (("negligible", partial(fold_negligible_neurons,
+                                                        sample_weight=weights)),
                                  ("merge", merge_duplicates)):
             final, keys = simplified(final, _weighed_rows(X, sample_weight),
                                      settings.activation, settings.output_activation)

@@ -108,21 +108,25 @@ def transfer_inputs(net, basis, dependent, C, c0, activation):
     return net._replace(coefs=coefs, intercepts=intercepts, masks=masks, snapshots=snapshots)
 
 
-def fold_negligible_neurons(net, X, activation, output_activation):
+def fold_negligible_neurons(net, X, activation, output_activation, sample_weight=None):
     """``(network, folded)``: ``net`` with the hidden neurons whose contribution to
     the next layer is negligible on ``X`` (``_pruning.negligible_neurons``) replaced
     by their mean output, folded into the next layer's biases (METHOD.md section
-    4), layer by layer; ``folded`` lists their (layer, neuron) keys."""
+    4), layer by layer; ``folded`` lists their (layer, neuron) keys. With
+    ``sample_weight`` (positive, one per row of ``X``) the spreads and means are
+    those of the rows repeated."""
     folded = []
     for layer in range(1, len(net.coefs)):
         acts = forward(X, net.coefs, net.intercepts, activation, output_activation)
         a, W_out, b_out = acts[layer], net.coefs[layer], net.intercepts[layer]
         idx = negligible_neurons(a, a @ W_out + b_out, W_out,
-                                 alive_neurons(net.masks, layer), NEGLIGIBLE_RTOL)
+                                 alive_neurons(net.masks, layer), NEGLIGIBLE_RTOL,
+                                 sample_weight)
         if not idx.size or idx.size == alive_neurons(net.masks, layer).sum():
             continue  # the last neuron of a layer carries the path to the output
         means = np.zeros(a.shape[1])
-        means[idx] = a[:, idx].mean(axis=0)
+        means[idx] = (a[:, idx].mean(axis=0) if sample_weight is None
+                      else np.average(a[:, idx], axis=0, weights=sample_weight))
 
         def folded_net(coefs, intercepts):
             removed = remove_neurons(coefs, intercepts, net.masks, layer, idx, means)
