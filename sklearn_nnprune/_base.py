@@ -188,6 +188,16 @@ def previous_state_on_failure(estimator):
         raise
 
 
+def fitted_at_once(estimator, fit_attributes):
+    """``estimator`` with the fitted attributes that ``fit_attributes()`` returns
+    (a dict) set all at once; if it raises, the previous state stays
+    (:func:`previous_state_on_failure`)."""
+    with previous_state_on_failure(estimator):
+        for name, value in fit_attributes().items():
+            setattr(estimator, name, value)
+    return estimator
+
+
 class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
     """Common machinery of the pruned classifier and regressor."""
 
@@ -661,12 +671,6 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
         return dict(input_groups_=[g.copy() for g in groups[0]],
                     input_group_names_=np.array(groups[1], dtype=object),
                     group_importances_=np.array([importances[g].sum() for g in groups[0]]))
-
-    def _assign(self, fitted):
-        """Set the fitted state at once."""
-        for name, value in fitted.items():
-            setattr(self, name, value)
-        return self
 
     # --------------------------------------------------------------- helpers
     def _forward_original(self, X):

@@ -12,7 +12,7 @@ from sklearn.utils.validation import (_check_feature_names_in, _check_sample_wei
                                       check_is_fitted, validate_data)
 
 from ._checks import check_no_dates, check_no_missing_labels
-from ._base import previous_state_on_failure
+from ._base import fitted_at_once
 from ._targets import holds_class_labels
 
 _REGRESSION_TARGETS = ("continuous", "continuous-multioutput")
@@ -140,10 +140,7 @@ class InputBinarizer(TransformerMixin, BaseEstimator):
         self : InputBinarizer
             The fitted transformer.
         """
-        with previous_state_on_failure(self):
-            for name, value in self._fit(X, y, sample_weight).items():
-                setattr(self, name, value)
-        return self
+        return fitted_at_once(self, lambda: self._fit(X, y, sample_weight))
 
     def _fit(self, X, y, sample_weight):
         """The fitted attributes of a fit on (X, y), as a dict."""

@@ -26,7 +26,7 @@ from sklearn.utils.multiclass import check_classification_targets, type_of_targe
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
-from ._base import previous_state_on_failure, resolve_criterion, resolve_scoring
+from ._base import fitted_at_once, resolve_criterion, resolve_scoring
 from ._weights import positive_rows
 from ._checks import check_no_dates, check_no_missing_labels, numeric_target
 from ._estimators import PrunedMLPClassifier, PrunedMLPRegressor
@@ -323,10 +323,7 @@ class MinimalNetworkCommittee(MetaEstimatorMixin, BaseEstimator):
         self : MinimalNetworkCommittee
             The fitted committee.
         """
-        with previous_state_on_failure(self):
-            for name, value in self._fit(X, y, sample_weight).items():
-                setattr(self, name, value)
-        return self
+        return fitted_at_once(self, lambda: self._fit(X, y, sample_weight))
 
     def _fit(self, X, y, sample_weight):
         """The fitted attributes of a fit on (X, y), as a dict."""

@@ -11,7 +11,7 @@ from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import validate_data
 
-from ._base import FIT_DTYPES, SPARSE_FORMATS, _BasePrunedMLP, previous_state_on_failure
+from ._base import FIT_DTYPES, SPARSE_FORMATS, _BasePrunedMLP, fitted_at_once
 from ._checks import check_no_dates, check_no_missing_labels, numeric_target
 from ._procedure import PRUNABLE_KINDS, ClassificationScore, RegressionScore
 from ._scaling import mean_and_scale, weighted_mean_and_scale
@@ -107,47 +107,57 @@ class _ClassifierParameters(_BasePrunedMLP):
 
 def fit_classifier(estimator, X, y, sample_weight):
     """:meth:`PrunedMLPClassifier.fit`."""
-    with previous_state_on_failure(estimator):
-        # C order: a DataFrame's column-major values would round the products
-        # differently, and the pruning path follows the last bits.
-        check_no_dates(X, type(estimator).__name__)
-        X, y = validate_data(estimator, X, y, dtype=FIT_DTYPES, order="C",
-                             accept_sparse=SPARSE_FORMATS, ensure_min_samples=2)
-        check_no_missing_labels(y, type(estimator).__name__)
-        check_classification_targets(y)
-        target_type = type_of_target(y)
-        if target_type not in ("binary", "multiclass"):
-            raise ValueError("PrunedMLPClassifier supports binary and multiclass "
-                             f"targets, got {target_type!r}.")
-        classes, y_encoded = np.unique(y, return_inverse=True)
-        if len(classes) < 2:
-            raise ValueError("The target y has only one class "
-                             f"({classes[:1].tolist()[0]!r}); a classifier needs at least 2 classes.")
-        weights = fit_weights(sample_weight, X, class_weight=estimator.class_weight,
-                              y_encoded=y_encoded, classes=classes)
-        output_activation = "logistic" if len(classes) == 2 else "softmax"
-        scoring = estimator._criterion_scoring(positive_rows(weights, X.shape[0]))
-        fitted = estimator._fit(X, y_encoded, _one_hot(y_encoded, len(classes)),
-                                output_activation=output_activation,
-                                score=ClassificationScore(scoring), sample_weight=weights)
-        return estimator._assign({**fitted, "classes_": classes})
+    return fitted_at_once(estimator, lambda: _classifier_attributes(estimator, X, y,
+                                                                    sample_weight))
+
+
+def _classifier_attributes(estimator, X, y, sample_weight):
+    """The classifier's fitted attributes on (X, y), as a dict."""
+    # C order: a DataFrame's column-major values would round the products
+    # differently, and the pruning path follows the last bits.
+    check_no_dates(X, type(estimator).__name__)
+    X, y = validate_data(estimator, X, y, dtype=FIT_DTYPES, order="C",
+                         accept_sparse=SPARSE_FORMATS, ensure_min_samples=2)
+    check_no_missing_labels(y, type(estimator).__name__)
+    check_classification_targets(y)
+    target_type = type_of_target(y)
+    if target_type not in ("binary", "multiclass"):
+        raise ValueError("PrunedMLPClassifier supports binary and multiclass "
+                         f"targets, got {target_type!r}.")
+    classes, y_encoded = np.unique(y, return_inverse=True)
+    if len(classes) < 2:
+        raise ValueError(f"The target y has only one class ({classes[:1].tolist()[0]!r}); "
+                         "a classifier needs at least 2 classes.")
+    weights = fit_weights(sample_weight, X, class_weight=estimator.class_weight,
+                          y_encoded=y_encoded, classes=classes)
+    output_activation = "logistic" if len(classes) == 2 else "softmax"
+    scoring = estimator._criterion_scoring(positive_rows(weights, X.shape[0]))
+    fitted = estimator._fit(X, y_encoded, _one_hot(y_encoded, len(classes)),
+                            output_activation=output_activation,
+                            score=ClassificationScore(scoring), sample_weight=weights)
+    return {**fitted, "classes_": classes}
 
 
 def fit_regressor(estimator, X, y, sample_weight):
     """:meth:`PrunedMLPRegressor.fit`."""
-    with previous_state_on_failure(estimator):
-        # C order, as the classifier: same data, same path, whatever the container.
-        check_no_dates(X, type(estimator).__name__)
-        X, y = validate_data(estimator, X, y, dtype=FIT_DTYPES, order="C",
-                             accept_sparse=SPARSE_FORMATS, multi_output=True,
-                             y_numeric=False, ensure_min_samples=2)
-        y = numeric_target(y, type(estimator).__name__)
-        Y = y.reshape(-1, 1) if y.ndim == 1 else y
-        weights = fit_weights(sample_weight, X)
-        y_mean, y_scale = (mean_and_scale(Y) if weights is None
-                           else weighted_mean_and_scale(Y, weights))
-        fitted = estimator._fit(X, y, (Y - y_mean) / y_scale, output_activation="identity",
-                                score=RegressionScore(y_mean, y_scale), y_mean=y_mean,
-                                y_scale=y_scale, sample_weight=weights)
-        return estimator._assign({**fitted, "_n_outputs": Y.shape[1], "_y_1d": y.ndim == 1,
-                                  "_y_mean": y_mean, "_y_scale": y_scale})
+    return fitted_at_once(estimator, lambda: _regressor_attributes(estimator, X, y,
+                                                                   sample_weight))
+
+
+def _regressor_attributes(estimator, X, y, sample_weight):
+    """The regressor's fitted attributes on (X, y), as a dict."""
+    # C order, as the classifier: same data, same path, whatever the container.
+    check_no_dates(X, type(estimator).__name__)
+    X, y = validate_data(estimator, X, y, dtype=FIT_DTYPES, order="C",
+                         accept_sparse=SPARSE_FORMATS, multi_output=True,
+                         y_numeric=False, ensure_min_samples=2)
+    y = numeric_target(y, type(estimator).__name__)
+    Y = y.reshape(-1, 1) if y.ndim == 1 else y
+    weights = fit_weights(sample_weight, X)
+    y_mean, y_scale = (mean_and_scale(Y) if weights is None
+                       else weighted_mean_and_scale(Y, weights))
+    fitted = estimator._fit(X, y, (Y - y_mean) / y_scale, output_activation="identity",
+                            score=RegressionScore(y_mean, y_scale), y_mean=y_mean,
+                            y_scale=y_scale, sample_weight=weights)
+    return {**fitted, "_n_outputs": Y.shape[1], "_y_1d": y.ndim == 1,
+            "_y_mean": y_mean, "_y_scale": y_scale}

@@ -14,7 +14,7 @@ from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
 from ._checks import check_no_dates
-from ._base import previous_state_on_failure
+from ._base import fitted_at_once
 from ._dependence import DEPENDENT_RTOL, independent_columns
 from ._interrupt import PruningInterruptedWarning, interruption_note
 from ._meta import (default_network, fit_quietly, fitted_until_interrupted,
@@ -257,10 +257,7 @@ class NetworkInputSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
         self : NetworkInputSelector
             The fitted selector.
         """
-        with previous_state_on_failure(self):
-            for name, value in self._fit(X, y, sample_weight).items():
-                setattr(self, name, value)
-        return self
+        return fitted_at_once(self, lambda: self._fit(X, y, sample_weight))
 
     def _fit(self, X, y, sample_weight):
         """The fitted attributes of a fit on (X, y), as a dict."""
