@@ -18,13 +18,14 @@ import pandas as pd
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, clone
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.utils import check_random_state
+from sklearn.utils import assert_all_finite, check_random_state
 from sklearn.utils._param_validation import Interval, RealNotInt, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._checks import check_no_dates
+from ._compact import CompactNetwork, compact_network, compact_output
 from ._interrupt import warn_interrupted
-from ._network import compute_dtype, count_structure, predict_output
+from ._network import compute_dtype, count_structure
 from ._procedure import (PRUNABLE_KINDS, PruningSettings, Trainer, history_rows,
                          input_names, make_criterion, prune_network)
 from ._procedure import training
@@ -172,6 +173,10 @@ def resolve_scoring(params, classifier, n_samples):
         resolve_criterion(params, n_samples)[0] is None
         and params["validation_fraction"] is None and not large_data(params, n_samples))
     return "accuracy" if on_training_data or transparent else "neg_log_loss"
+
+
+def _finite_chunk(chunk):
+    assert_all_finite(chunk, input_name="X")
 
 
 @contextlib.contextmanager
@@ -595,6 +600,9 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
         weighed = X if sample_weight is None or sample_weight.all() else X[sample_weight > 0]
         fitted.update(self._transparent_attributes(result.network, weighed, fitted["masks_"],
                                                    fitted["coefs_"], result.level_scales))
+        fitted["_compact"] = compact_network(
+            fitted["coefs_"], fitted["intercepts_"], fitted["masks_"], self.activation,
+            fitted["binary_neurons_"]).to_arrays()
         return fitted
 
     def _warn_convergence(self, converged):
@@ -674,14 +682,37 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
 
     # --------------------------------------------------------------- helpers
     def _forward_original(self, X):
+        """The network's output on ``X`` (original units), through the compact form:
+        the cost follows the pruned structure, not the full-size matrices."""
         check_is_fitted(self)
         check_no_dates(X, type(self).__name__)
         # The product is in the wider of the dtypes of X and of the weights, as in
-        # scikit-learn's MLP: float32 only for float32 X on a float32 fit.
+        # scikit-learn's MLP: float32 only for float32 X on a float32 fit. Dense X
+        # is checked for finite values chunk by chunk, where the compact pass
+        # reads it anyway (one pass over memory instead of two).
         X = validate_data(self, X, reset=False, dtype=FIT_DTYPES,
-                          accept_sparse=SPARSE_FORMATS)
-        return predict_output(X, self.coefs_, self.intercepts_, self.activation,
-                              self._output_activation, self._step_units())
+                          accept_sparse=SPARSE_FORMATS,
+                          ensure_all_finite=bool(sp.issparse(X)))
+        return compact_output(X, self.compact_network(), self.activation,
+                              self._output_activation,
+                              None if sp.issparse(X) else _finite_chunk)
+
+    def compact_network(self):
+        """The fitted network reduced to what its output depends on.
+
+        Returns
+        -------
+        network : CompactNetwork
+            A named tuple: ``inputs`` (indices of the input columns read),
+            ``coefs`` and ``intercepts`` (small dense matrices between the kept
+            units, in the original units of X and y), ``steps`` (None, or per
+            hidden layer which kept neurons are thresholds) and ``hidden`` (per
+            hidden layer, the index of each kept neuron in ``coefs_``). Neurons
+            without incoming synapses are constants folded into the next
+            intercepts; units that reach no output are left out.
+        """
+        check_is_fitted(self)
+        return CompactNetwork.from_arrays(self._compact)
 
     def pruning_report(self):
         """The pruning path as a DataFrame, one row per attempted step.
