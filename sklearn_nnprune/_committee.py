@@ -28,6 +28,7 @@ from sklearn.utils.validation import _check_sample_weight, check_is_fitted, vali
 
 from ._base import fitted_at_once, resolve_criterion, resolve_scoring
 from ._weights import positive_rows
+from ._compact import compact_output
 from ._checks import check_no_dates, check_no_missing_labels, numeric_target
 from ._estimators import PrunedMLPClassifier, PrunedMLPRegressor
 from ._interrupt import PruningInterruptedWarning, interruption_note
@@ -548,6 +549,7 @@ class MinimalNetworkCommittee(MetaEstimatorMixin, BaseEstimator):
         X = validate_data(self, X, reset=False, dtype=np.float64)
         names = self._member_names
         return np.stack([
+            _member_output(est, X, cols, method) if hasattr(est, "compact_network") else
             getattr(est, method)(pd.DataFrame(X[:, cols], columns=names[cols]))
             for est, cols in zip(self.estimators_, self.estimators_features_)])
 
@@ -682,3 +684,13 @@ class MinimalNetworkCommittee(MetaEstimatorMixin, BaseEstimator):
         lines += ["    " + line for line in
                   usage.to_string(float_format=lambda v: f"{v:.{decimals}f}").splitlines()]
         return "\n".join(lines)
+
+
+def _member_output(est, X, columns, method):
+    """``method`` of member ``est`` (fitted on ``X[:, columns]``) on validated ``X``,
+    through its compact form: only the inputs the member reads are gathered, with
+    no copy of its columns (the committee checked X once)."""
+    net = est.compact_network()
+    net = net._replace(inputs=np.asarray(columns)[net.inputs])
+    out = compact_output(X, net, est.activation, est._output_activation)
+    return est._from_output(out, method)

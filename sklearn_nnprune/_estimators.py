@@ -10,7 +10,6 @@ passes), ``_solvers`` (training), ``_sensitivity`` (indicators) and ``_pruning``
 import numpy as np
 from sklearn.base import ClassifierMixin, RegressorMixin, _fit_context
 from sklearn.utils._param_validation import StrOptions
-from sklearn.utils.validation import check_is_fitted
 
 from ._base import _BasePrunedMLP
 from ._fit_data import _ClassifierParameters, fit_classifier, fit_regressor
@@ -348,7 +347,13 @@ class PrunedMLPClassifier(ClassifierMixin, _ClassifierParameters):
             Probability of each class, in the order of ``classes_``: float32 for
             float32 X on a float32 fit, else float64 (as MLPClassifier).
         """
-        return class_probabilities(self._forward_original(X))
+        return self._from_output(self._forward_original(X), "predict_proba")
+
+    def _from_output(self, out, method):
+        # ``method``'s result from the network's output (the committee's vote too).
+        if method == "predict_proba":
+            return class_probabilities(out)
+        return self.classes_[decode_output(out)]
 
     def predict(self, X):
         """Predicted class labels.
@@ -363,8 +368,7 @@ class PrunedMLPClassifier(ClassifierMixin, _ClassifierParameters):
         y : ndarray of shape (n_samples,)
             Predicted classes.
         """
-        check_is_fitted(self)
-        return self.classes_[decode_output(self._forward_original(X))]
+        return self._from_output(self._forward_original(X), "predict")
 
     def predict_log_proba(self, X):
         """Logarithm of :meth:`predict_proba`."""
@@ -564,5 +568,7 @@ class PrunedMLPRegressor(RegressorMixin, _BasePrunedMLP):
         y : ndarray of shape (n_samples,) or (n_samples, n_targets)
             Predictions: float32 for float32 X on a float32 fit, else float64.
         """
-        out = self._forward_original(X)
+        return self._from_output(self._forward_original(X), "predict")
+
+    def _from_output(self, out, method):
         return out[:, 0] if self._y_1d else out

@@ -119,3 +119,26 @@ def test_regressor_compact_forms(fmt):
     assert got.dtype == expected.dtype
     np.testing.assert_allclose(got, expected, rtol=1e-5 if fmt == "float32" else 1e-12,
                                atol=1e-4 if fmt == "float32" else 1e-10)
+
+
+@pytest.mark.parametrize("voting", ["hard", "soft"])
+def test_committee_vote_reads_members_compact_forms(voting):
+    import pandas as pd
+    from sklearn_nnprune import MinimalNetworkCommittee
+    X, y = make_classification(n_samples=200, n_features=8, n_informative=3,
+                               n_redundant=0, random_state=3)
+    with _quiet():
+        committee = MinimalNetworkCommittee(
+            PrunedMLPClassifier(hidden_layer_sizes=(4,), max_iter=150, random_state=0),
+            n_networks=3, voting=voting, random_state=0).fit(X, y)
+    names = committee._member_names
+    method = "predict_proba" if voting == "soft" else "predict"
+    # Each member on its own columns as a DataFrame, as it was fitted.
+    slow = np.stack([getattr(est, method)(pd.DataFrame(X[:, cols], columns=names[cols]))
+                     for est, cols in zip(committee.estimators_,
+                                          committee.estimators_features_)])
+    fast = committee._member_outputs(X, method)
+    if voting == "soft":
+        np.testing.assert_allclose(fast, slow, rtol=0, atol=1e-12)
+    else:
+        np.testing.assert_array_equal(fast, slow)
