@@ -47,7 +47,7 @@ extensions = [
 
 templates_path = ["_templates"]
 # _api_generated.rst is read through api.rst's include, not as a page of its own.
-exclude_patterns = ["_build", "_api_generated.rst"]
+exclude_patterns = ["_build", "_api_generated.rst", "_deploy_*.rst"]
 source_suffix = {".rst": "restructuredtext"}
 root_doc = "index"
 default_role = "literal"
