@@ -27,6 +27,8 @@ from ._network import _hidden_names, activate, predict_output, step_levels
 # the finiteness check, the column gather and the first product hit the cache.
 _CHUNK_BYTES = 1 << 21
 _MAX_THREADS = 4
+# Below this many chunks per thread, starting threads costs more than it saves.
+_CHUNKS_PER_THREAD = 4
 
 
 class CompactNetwork(NamedTuple):
@@ -122,38 +124,59 @@ def _chunk_rows(n_features, itemsize):
     return int(np.clip(_CHUNK_BYTES // max(1, n_features * itemsize), 256, 1 << 16))
 
 
+def _transposed_output(A, net, names, output_activation):
+    """Output of the compact network on its gathered inputs ``A`` (rows x kept
+    inputs), computed as units x rows: with few units per layer, adding the
+    intercepts and the activations then run along long contiguous rows."""
+    a = A.T
+    last = len(net.coefs) - 1
+    for l, (W, b) in enumerate(zip(net.coefs, net.intercepts)):
+        z = np.matmul(W.T, a)
+        z += b[:, None]
+        if l == last:
+            # The output activation (softmax included) works on rows x outputs.
+            return activate(np.ascontiguousarray(z.T), output_activation)
+        steps = None if net.steps is None else np.flatnonzero(net.steps[l])
+        fire = z[steps] >= 0.0 if steps is not None and steps.size else None
+        a = activate(z, names[l], out=z)
+        if fire is not None:
+            low, high = step_levels(names[l])
+            a[steps] = np.where(fire, high, low)
+    raise AssertionError("unreachable: the loop returns at the output layer")
+
+
 def compact_output(X, net, hidden_activation, output_activation, check_chunk=None):
     """The network's output on full-width ``X`` through its compact form ``net``.
 
     Dense ``X`` is processed in row chunks: ``check_chunk`` (a callable raising on
     bad values, or None) sees each full-width chunk, then only the kept columns
-    are gathered. Sparse ``X`` has its kept columns selected at once.
+    are gathered while the chunk is in the cache. Sparse ``X`` has its kept
+    columns selected at once. Large batches spread their chunks over threads
+    (numpy releases the GIL in the products and ufuncs); each chunk writes its
+    own rows, so the result does not depend on the number of threads.
     """
-    steps = None if net.steps is None else list(net.steps)
-    coefs, intercepts = list(net.coefs), list(net.intercepts)
-    if not isinstance(X, np.ndarray):  # scipy sparse
-        return predict_output(X[:, net.inputs], coefs, intercepts, hidden_activation,
-                              output_activation, steps)
-    dtype = np.result_type(X.dtype, coefs[0].dtype)
-    out = np.empty((X.shape[0], coefs[-1].shape[1]), dtype=dtype)
+    names = _hidden_names(hidden_activation, len(net.coefs) - 1)
+    if not isinstance(X, np.ndarray):  # scipy sparse: sparse first product
+        return predict_output(X[:, net.inputs], list(net.coefs), list(net.intercepts),
+                              names, output_activation,
+                              None if net.steps is None else list(net.steps))
+    dtype = np.result_type(X.dtype, net.coefs[0].dtype)
+    out = np.empty((X.shape[0], net.coefs[-1].shape[1]), dtype=dtype)
     rows = _chunk_rows(X.shape[1], X.itemsize)
 
     def one_chunk(start):
         chunk = X[start:start + rows]
         if check_chunk is not None:
             check_chunk(chunk)
-        out[start:start + rows] = predict_output(
-            np.take(chunk, net.inputs, axis=1), coefs, intercepts, hidden_activation,
-            output_activation, steps)
+        out[start:start + rows] = _transposed_output(
+            np.take(chunk, net.inputs, axis=1), net, names, output_activation)
 
     starts = range(0, X.shape[0], rows)
-    n_threads = min(len(starts) // 4, _MAX_THREADS, os.cpu_count() or 1)
+    n_threads = min(len(starts) // _CHUNKS_PER_THREAD, _MAX_THREADS, os.cpu_count() or 1)
     if n_threads < 2:
         for start in starts:
             one_chunk(start)
         return out
-    # numpy releases the GIL in these small products and ufuncs; each chunk writes
-    # its own rows, so the result does not depend on the number of threads.
     with ThreadPoolExecutor(n_threads) as pool:
         list(pool.map(one_chunk, starts))  # re-raises a chunk's error
     return out
