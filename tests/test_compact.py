@@ -142,3 +142,18 @@ def test_committee_vote_reads_members_compact_forms(voting):
         np.testing.assert_allclose(fast, slow, rtol=0, atol=1e-12)
     else:
         np.testing.assert_array_equal(fast, slow)
+
+
+def test_threads_do_not_change_the_result(fitted, monkeypatch):
+    import sklearn_nnprune._compact as compact
+    est, X = fitted
+    X_big = np.random.default_rng(2).normal(size=(5000, X.shape[1]))
+    monkeypatch.setattr(compact, "_CHUNK_BYTES", 4096)  # 256-row chunks: 20 of them
+    monkeypatch.setattr(compact, "_MAX_THREADS", 1)
+    alone = est.predict_proba(X_big)
+    monkeypatch.setattr(compact, "_MAX_THREADS", 4)
+    monkeypatch.setattr(compact.os, "cpu_count", lambda: 4)
+    np.testing.assert_array_equal(est.predict_proba(X_big), alone)
+    X_big[4000, 0] = np.nan  # a chunk's error reaches the caller
+    with pytest.raises(ValueError, match="NaN"):
+        est.predict(X_big)
