@@ -9,6 +9,7 @@ from . import datasets
 from ._binarizer import InputBinarizer
 from ._committee import MinimalNetworkCommittee
 from ._estimators import PrunedMLPClassifier, PrunedMLPRegressor
+from ._export import export_code
 from ._inspect import sensitivity_indicators
 from ._model_selection import fewest_within_noise
 from ._report import input_report
@@ -25,6 +26,7 @@ __all__ = [
     "PrunedMLPClassifier",
     "PrunedMLPRegressor",
     "datasets",
+    "export_code",
     "export_text",
     "fewest_within_noise",
     "input_report",

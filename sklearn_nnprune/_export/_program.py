@@ -1,0 +1,127 @@
+"""What an exported program computes, independent of the language.
+
+A fitted network, an InputBinarizer, a NetworkInputSelector or a Pipeline of
+those (with StandardScaler) becomes a ``Program``: for each value the network (or
+the final transformer) reads, the raw input column it comes from and the
+operations applied to it on the way (standardization, a threshold), then the
+compact network. Generated code is printed from this value only.
+"""
+
+from typing import NamedTuple, Optional
+
+import numpy as np
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils.validation import check_is_fitted
+
+
+class Program(NamedTuple):
+    """``sources[k]``: (raw column, ops) of the k-th value read, each op
+    ("standardize", mean, scale) or ("greater", threshold) giving 1.0 or 0.0;
+    ``network``: a CompactNetwork reading those values in order (None: the
+    program is a transform returning them)."""
+
+    n_features: int
+    feature_names: Optional[list]
+    sources: tuple
+    network: object
+    hidden_activation: str
+    output_activation: str
+    classes: Optional[list]
+    y_1d: bool
+    model_name: str
+
+
+def _is_network(est):
+    return hasattr(est, "compact_network")
+
+
+def _transformer_sources(est, sources):
+    """The sources after transformer ``est`` (fitted on what ``sources`` give)."""
+    from .._binarizer import InputBinarizer
+    from .._selector import NetworkInputSelector
+    if isinstance(est, NetworkInputSelector):
+        return tuple(sources[i] for i in np.flatnonzero(est.support_))
+    if isinstance(est, InputBinarizer):
+        return tuple((column, ops + (("greater", float(t)),))
+                     for (column, ops), t in zip(sources, est.thresholds_))
+    if isinstance(est, StandardScaler):
+        mean = est.mean_ if est.mean_ is not None else np.zeros(len(sources))
+        scale = est.scale_ if est.scale_ is not None else np.ones(len(sources))
+        return tuple((column, ops + (("standardize", float(m), float(s)),))
+                     for (column, ops), m, s in zip(sources, mean, scale))
+    raise TypeError(f"export_code cannot export {type(est).__name__}: it exports "
+                    "PrunedMLPClassifier, PrunedMLPRegressor, InputBinarizer, "
+                    "NetworkInputSelector and Pipelines of these with StandardScaler.")
+
+
+def _labels(classes):
+    """Class labels as Python values that have an exact literal."""
+    labels = []
+    for label in classes:
+        value = label.item() if isinstance(label, np.generic) else label
+        if not isinstance(value, (str, int, float, bool)):
+            raise TypeError(f"class label {value!r} of type {type(value).__name__} has "
+                            "no literal in generated code; use str, int, float or bool "
+                            "labels.")
+        labels.append(value)
+    return labels
+
+
+def build_program(estimator):
+    """The Program of a fitted estimator or Pipeline (see the module docstring)."""
+    steps = ([step for _, step in estimator.steps if step not in (None, "passthrough")]
+             if isinstance(estimator, Pipeline) else [estimator])
+    if not steps:
+        raise ValueError("export_code needs a Pipeline with at least one step.")
+    for step in steps:
+        check_is_fitted(step)
+    first = steps[0]
+    n_features = int(first.n_features_in_)
+    names = getattr(first, "feature_names_in_", None)
+    sources = tuple((c, ()) for c in range(n_features))
+    for step in steps[:-1]:
+        if _is_network(step):
+            raise TypeError("export_code exports a network only as the last step of a "
+                            "Pipeline.")
+        sources = _transformer_sources(step, sources)
+    last, network = steps[-1], None
+    if _is_network(last):
+        network = last.compact_network()
+        sources = tuple(sources[i] for i in network.inputs)
+    else:
+        sources = _transformer_sources(last, sources)
+    classifier = network is not None and hasattr(last, "classes_")
+    return Program(
+        n_features=n_features,
+        feature_names=None if names is None else [str(n) for n in names],
+        sources=sources, network=network,
+        hidden_activation=getattr(last, "activation", "identity"),
+        output_activation=getattr(last, "_output_activation", "identity"),
+        classes=_labels(last.classes_) if classifier else None,
+        y_1d=bool(getattr(last, "_y_1d", True)),
+        model_name=type(estimator).__name__)
+
+
+def escaped(text):
+    """``text`` as printable ASCII, safe inside a C or Python comment: repr-escaped,
+    with ``/`` (no comment can open or close) and ``?`` (C trigraphs) spelled out."""
+    return (repr(str(text)).encode("ascii", "backslashreplace").decode("ascii")
+            .replace("/", "\\x2f").replace("?", "\\x3f"))
+
+
+def header_lines(program, language):
+    """Comment lines describing the program's inputs and outputs."""
+    from .. import __version__
+    lines = [f"Generated by sklearn-nnprune {__version__} from a fitted "
+             f"{program.model_name}.",
+             f"Input: {program.n_features} numbers, in the order of the columns the "
+             "estimator was fitted on; only these are read:"]
+    for column, ops in dict.fromkeys(program.sources):
+        name = (escaped(program.feature_names[column]) if program.feature_names
+                else f"x{column}")
+        lines.append(f"  x[{column}]: {name}")
+    if program.classes is not None:
+        lines.append("Classes (index: label): " + ", ".join(
+            f"{k}: {escaped(label)}" for k, label in enumerate(program.classes)))
+    return lines
