@@ -52,7 +52,7 @@ def _median(g, terms, width):
     stacked = g.node("Concat", [_lead_axis(g, t, width) for t in terms], "stacked",
                      axis=0)
     k = g.const("k", [n], og.INT64)
-    values = g.node("TopK", [stacked, k], "sorted", axis=0)
+    values = g.node("TopK", [stacked, k], "sorted", n_outputs=2, axis=0)[0]
     low = g.node("Gather", [values, g.const("mid", np.int64((n - 1) // 2), og.INT64)],
                  "middle_low", axis=0)
     high = g.node("Gather", [values, g.const("mid", np.int64(n // 2), og.INT64)],

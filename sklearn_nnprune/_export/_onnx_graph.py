@@ -39,14 +39,14 @@ class Graph:
         self.container.add_initializer(name, dtype, list(values.shape), content)
         return name
 
-    def node(self, op_type, inputs, hint, output=None, **attrs):
-        """Add one node; returns the name of its (single) output, ``output`` when
-        given (an output of the converted operator)."""
-        output = self.scope.get_unique_variable_name(hint) if output is None else output
-        domain = attrs.pop("op_domain", "")
-        self.container.add_node(op_type, list(inputs), output, op_domain=domain,
+    def node(self, op_type, inputs, hint, output=None, n_outputs=1, **attrs):
+        """Add one node; returns the name of its output (``output`` when given: an
+        output of the converted operator), or a list of ``n_outputs`` names."""
+        outputs = ([self.scope.get_unique_variable_name(hint) for _ in range(n_outputs)]
+                   if output is None else [output])
+        self.container.add_node(op_type, list(inputs), outputs,
                                 name=self.scope.get_unique_operator_name(op_type), **attrs)
-        return output
+        return outputs[0] if n_outputs == 1 else outputs
 
     def to_compute_type(self, name, proto_type):
         """``name`` cast to the compute type unless it already is of it."""
