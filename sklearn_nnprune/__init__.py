@@ -9,7 +9,7 @@ from . import datasets
 from ._binarizer import InputBinarizer
 from ._committee import MinimalNetworkCommittee
 from ._estimators import PrunedMLPClassifier, PrunedMLPRegressor
-from ._export import export_code
+from ._export import export_code, register_onnx_converters, to_onnx
 from ._inspect import sensitivity_indicators
 from ._model_selection import fewest_within_noise
 from ._report import input_report
@@ -32,5 +32,7 @@ __all__ = [
     "input_report",
     "network_rules",
     "plot",
+    "register_onnx_converters",
     "sensitivity_indicators",
+    "to_onnx",
 ]
