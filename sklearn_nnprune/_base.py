@@ -32,6 +32,8 @@ from ._procedure import training
 from ._procedure.large import (RowData, SubsampledCriterion, chunked_hidden_means,
                                chunked_input_indicators, restrict_inputs)
 from ._procedure.ranking import hidden_means, indicators
+from ._procedure.state import Network
+from ._persistence import VersionedStateMixin
 from ._procedure.transparency import level_spec, unit_factors
 from ._pruning import resolve_count
 from ._scaling import (mean_and_scale, mean_and_scale_in_chunks, scaled_sparse, sparse_scale,
@@ -205,7 +207,7 @@ def fitted_at_once(estimator, fit_attributes):
     return estimator
 
 
-class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
+class _BasePrunedMLP(_TransparentMixin, VersionedStateMixin, BaseEstimator):
     """Common machinery of the pruned classifier and regressor."""
 
     _parameter_constraints = {
@@ -633,7 +635,9 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
         the large-data path); means and indicators weighted by ``sample_weight``."""
         masks = [M.copy() for M in net.masks]
         support = masks[0].any(axis=1)
-        attrs = dict(_state=net, masks_=masks, support_=support)
+        # The network as its plain fields (arrays and lists): no class of this library
+        # in the fitted state, so that skops can load it (see ``_state``).
+        attrs = dict(_state_fields=tuple(net), masks_=masks, support_=support)
         attrs["n_inputs_"], attrs["n_neurons_"], attrs["n_synapses_"] = count_structure(masks)
         # The training means, whatever the pruning reference, for
         # sensitivity_indicators(reference="mean"); of the smooth network, as the
@@ -698,6 +702,11 @@ class _BasePrunedMLP(_TransparentMixin, BaseEstimator):
         net = CompactNetwork.from_arrays(self._compact)  # checked fitted above
         return compact_output(X, net, self.activation, self._output_activation,
                               None if sp.issparse(X) else _finite_chunk)
+
+    @property
+    def _state(self):
+        """The returned network in standardized units, as the procedure's Network."""
+        return Network(*self._state_fields)
 
     def compact_network(self):
         """The fitted network reduced to what its output depends on.

@@ -11,6 +11,7 @@ from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import (_check_feature_names_in, _check_sample_weight,
                                       check_is_fitted, validate_data)
 
+from ._persistence import VersionedStateMixin
 from ._checks import check_no_dates, check_no_missing_labels
 from ._base import fitted_at_once
 from ._targets import holds_class_labels
@@ -41,7 +42,7 @@ def _simplest_between(low, high, margin=0.0):
     return float(mid) if margin > 0 else float(low)
 
 
-class InputBinarizer(TransformerMixin, BaseEstimator):
+class InputBinarizer(TransformerMixin, VersionedStateMixin, BaseEstimator):
     """Turn each continuous input into a Boolean condition ``x_i > t_i``.
 
     The threshold of every continuous input is the split that best separates the

@@ -26,6 +26,7 @@ from sklearn.utils.multiclass import check_classification_targets, type_of_targe
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
+from ._persistence import VersionedStateMixin
 from ._base import fitted_at_once, resolve_criterion, resolve_scoring
 from ._weights import positive_rows
 from ._compact import compact_output
@@ -90,7 +91,7 @@ def _canonical_structure(masks, columns, n_features):
     return tuple((M.shape, M.tobytes()) for M in masks)
 
 
-class MinimalNetworkCommittee(MetaEstimatorMixin, BaseEstimator):
+class MinimalNetworkCommittee(MetaEstimatorMixin, VersionedStateMixin, BaseEstimator):
     """A committee of different minimal pruned networks that vote.
 
     Fits pruned networks (:class:`PrunedMLPClassifier` or
@@ -395,11 +396,19 @@ class MinimalNetworkCommittee(MetaEstimatorMixin, BaseEstimator):
         n_using = fitted["supports_"].sum(axis=0)
         mean_imp = np.divide(fitted["importances_"].sum(axis=0), n_using,
                              out=np.zeros(n_features), where=n_using > 0)
-        fitted["input_usage_"] = pd.DataFrame(
-            {"n_members": n_using, "fraction": n_using / len(members),
-             "mean_importance": mean_imp},
-            index=pd.Index([str(n) for n in names], name="input"))
+        # Arrays only in the fitted state (skops loads it); input_usage_ is built
+        # from them.
+        fitted["_input_usage"] = (n_using, n_using / len(members), mean_imp,
+                                  [str(n) for n in names])
         return fitted
+
+    @property
+    def input_usage_(self):
+        """How the members use each input (a DataFrame, see the class docstring)."""
+        n_using, fraction, mean_imp, names = self._input_usage
+        return pd.DataFrame(
+            {"n_members": n_using, "fraction": fraction, "mean_importance": mean_imp},
+            index=pd.Index(names, name="input"))
 
     def _search(self, base, data, max_attempts):
         """Breadth-first search over forbidden-input sets (see the class Notes);

@@ -13,6 +13,7 @@ from sklearn.utils.metadata_routing import UNUSED
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
+from ._persistence import VersionedStateMixin
 from ._checks import check_no_dates
 from ._base import fitted_at_once
 from ._dependence import DEPENDENT_RTOL, independent_columns
@@ -24,7 +25,7 @@ from ._removal import network_ranking
 from ._targets import holds_class_labels
 
 
-class NetworkInputSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
+class NetworkInputSelector(SelectorMixin, MetaEstimatorMixin, VersionedStateMixin, BaseEstimator):
     """Select the inputs that a pruned neural network keeps.
 
     A network is trained and pruned (Gorban and Mirkes' first-order sensitivity
