@@ -69,6 +69,10 @@ def _parse_args(argv):
     parser.add_argument("--plot", metavar="PATH", dest="plot_path",
                         help="Also save a figure of the pruned network and the pruning "
                              "path to PATH (needs matplotlib).")
+    parser.add_argument("--export", metavar="PATH", dest="export_path",
+                        help="Also export the pruned network to PATH, by its suffix: "
+                             ".py (Python without dependencies), .c (C99) or .onnx "
+                             "(needs the onnx extra).")
     parser.add_argument("--quiet", action="store_true",
                         help="Do not print progress on standard error.")
     return parser.parse_args(argv)
@@ -313,6 +317,32 @@ def _write_outputs(args, estimator, result, out):
     if args.plot_path:
         _save_plot(estimator, args.plot_path)
         print(f"wrote {_show(args.plot_path)}", file=out)
+    if args.export_path:
+        _write_file(args.export_path, _exported(estimator, args.export_path))
+        print(f"wrote {_show(args.export_path)}", file=out)
+
+
+def _exported(estimator, path):
+    """The network exported in the form the suffix of ``path`` names."""
+    from ._export import export_code
+    suffix = os.path.splitext(path)[1].lower()
+    if suffix in (".py", ".c"):
+        language = "python" if suffix == ".py" else "c"
+        return export_code(estimator, language=language).encode("utf-8")
+    from ._export import to_onnx
+    X_one = np.zeros((1, estimator.n_features_in_), dtype=np.float32)
+    try:
+        return to_onnx(estimator, X_one).SerializeToString()
+    except ImportError as exc:
+        raise _UserError(str(exc)) from None
+
+
+def _write_file(path, data):
+    try:
+        with open(path, "wb") as fh:
+            fh.write(data)
+    except OSError as exc:
+        raise _UserError(f"cannot write {_show(path)}: {exc.strerror}") from None
 
 
 def _run(args, out):

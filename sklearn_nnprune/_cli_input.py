@@ -242,7 +242,8 @@ def _levels(text):
 def _check_outputs(args):
     """Refuse --json and --plot paths that cannot be written."""
     # Output problems are reported before the fit, not after it.
-    for option, path in (("--json", args.json_path), ("--plot", args.plot_path)):
+    for option, path in (("--json", args.json_path), ("--plot", args.plot_path),
+                         ("--export", args.export_path)):
         if path is None:
             continue
         if not path:
@@ -255,11 +256,25 @@ def _check_outputs(args):
             raise _UserError(f"cannot write {option} {_show(path)}: it is a folder")
         if args.data and os.path.abspath(path) == os.path.abspath(args.data):
             raise _UserError(f"{option} {_show(path)} would overwrite the --data file")
-    if args.json_path and os.path.abspath(args.json_path) == os.path.abspath(
-            args.plot_path or ""):
-        raise _UserError("--json and --plot name the same file")
+    paths = [os.path.abspath(p) for p in (args.json_path, args.plot_path, args.export_path)
+             if p]
+    if len(set(paths)) < len(paths):
+        raise _UserError("--json, --plot and --export must name different files")
+    if args.export_path:
+        _check_export_format(args.export_path)
     if args.plot_path:
         _check_plot_format(args.plot_path)
+
+
+def _check_export_format(path):
+    """Refuse an ``--export`` suffix that names no export form, or ONNX without
+    its extra."""
+    suffix = os.path.splitext(path)[1].lower()
+    if suffix not in (".py", ".c", ".onnx"):
+        raise _UserError(f"--export {_show(path)}: the suffix must be .py, .c or .onnx")
+    if suffix == ".onnx" and importlib.util.find_spec("skl2onnx") is None:
+        raise _UserError("--export .onnx needs skl2onnx and onnx: "
+                         "pip install 'sklearn-nnprune[onnx]'")
 
 
 def _check_plot_format(path):

@@ -397,7 +397,7 @@ def test_output_paths_that_cannot_be_written(tmp_path, capsys):
     same = str(tmp_path / "same")
     for args, message in [(["--json", str(tmp_path)], "it is a folder"),
                           (["--json", str(data)], "would overwrite the --data file"),
-                          (["--json", same, "--plot", same], "name the same file"),
+                          (["--json", same, "--plot", same], "must name different files"),
                           (["--plot", str(tmp_path / "n.xyz")],
                            "matplotlib cannot write .xyz files; use one of")]:
         assert main(["--data", str(data), "--target", "label", "--quiet"] + args) == 2
@@ -472,3 +472,33 @@ def test_names_with_control_characters_are_quoted(tmp_path, capsys):
     assert set(result["importances"]) == set(names)
     assert main(["--data", str(path), "--target", "nope", "--quiet"]) == 2
     assert repr(names[1]) in _one_line_error(capsys)
+
+
+def test_export_writes_python_c_and_onnx(tmp_path, capsys):
+    from sklearn_nnprune.datasets import load_us_elections
+    py, c = tmp_path / "net.py", tmp_path / "net.c"
+    assert main(["--quiet", "--export", str(py)]) == 0
+    assert main(["--quiet", "--export", str(c)]) == 0
+    assert "wrote" in capsys.readouterr().out
+    namespace = {}
+    exec(py.read_text(), namespace)
+    data = load_us_elections()
+    labels = [namespace["predict"](list(row)) for row in data.data]
+    assert set(labels) <= {"won", "lost"}
+    assert "int nnprune_predict(const double *x)" in c.read_text()
+    if __import__("importlib").util.find_spec("skl2onnx") is not None:
+        onnx_path = tmp_path / "net.onnx"
+        assert main(["--quiet", "--export", str(onnx_path)]) == 0
+        assert onnx_path.stat().st_size > 0
+
+
+@pytest.mark.parametrize("path, message", [
+    ("net.txt", "suffix must be .py, .c or .onnx"),
+    ("missing/net.c", "not a writable folder"),
+    ("", "needs the path of a file"),
+])
+def test_export_errors(tmp_path, capsys, path, message):
+    target = str(tmp_path / path) if path else ""
+    assert main(["--quiet", "--export", target]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
