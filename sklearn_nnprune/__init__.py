@@ -12,6 +12,7 @@ from ._estimators import PrunedMLPClassifier, PrunedMLPRegressor
 from ._export import export_code, register_onnx_converters, to_onnx
 from ._inspect import sensitivity_indicators
 from ._model_selection import fewest_within_noise
+from ._persistence import InconsistentNNPruneVersionWarning
 from ._report import input_report
 from ._rules import export_text, network_rules
 from ._selector import NetworkInputSelector
@@ -20,6 +21,7 @@ from . import plot
 __version__ = "0.1.0"
 
 __all__ = [
+    "InconsistentNNPruneVersionWarning",
     "InputBinarizer",
     "MinimalNetworkCommittee",
     "NetworkInputSelector",

@@ -177,6 +177,15 @@ def resolve_scoring(params, classifier, n_samples):
     return "accuracy" if on_training_data or transparent else "neg_log_loss"
 
 
+def _path_entry(record):
+    """One ``pruning_path_`` entry from a point of the path search."""
+    return dict(step=record.n_steps, score=record.score, chosen=record.chosen,
+                start=record.start,
+                **dict(zip(("n_inputs", "n_neurons", "n_synapses"),
+                           count_structure(record.masks))),
+                masks=[M.copy() for M in record.masks])
+
+
 def _finite_chunk(chunk):
     # One sum finds NaN or infinity; scikit-learn's check then words the error.
     if not np.isfinite(chunk.sum()):
@@ -588,13 +597,7 @@ class _BasePrunedMLP(_TransparentMixin, VersionedStateMixin, BaseEstimator):
         fitted["pruning_history_"] = history_rows(
             result.steps, input_names(X.shape[1], getattr(self, "feature_names_in_", None)),
             len(layer_sizes) - 1)
-        fitted["pruning_path_"] = [
-            dict(step=record.n_steps, score=record.score, chosen=record.chosen,
-                 start=record.start,
-                 **dict(zip(("n_inputs", "n_neurons", "n_synapses"),
-                            count_structure(record.masks))),
-                 masks=[M.copy() for M in record.masks])
-            for record in result.path]
+        fitted["pruning_path_"] = [_path_entry(record) for record in result.path]
         fitted["data_path_"] = self._data_path(n_rows, cv, result)
         fitted.update(self._network_attributes(
             result.network, Xs if result.columns is None else result.final_X, Y, settings,
@@ -604,10 +607,14 @@ class _BasePrunedMLP(_TransparentMixin, VersionedStateMixin, BaseEstimator):
         weighed = X if sample_weight is None or sample_weight.all() else X[sample_weight > 0]
         fitted.update(self._transparent_attributes(result.network, weighed, fitted["masks_"],
                                                    fitted["coefs_"], result.level_scales))
-        fitted["_compact"] = compact_network(
-            fitted["coefs_"], fitted["intercepts_"], fitted["masks_"], self.activation,
-            fitted["binary_neurons_"]).to_arrays()
+        fitted["_compact"] = self._compact_form(fitted)
         return fitted
+
+    def _compact_form(self, fitted):
+        """The compact form (see ``compact_network``) of the fitted attributes, as
+        plain tuples of arrays."""
+        return compact_network(fitted["coefs_"], fitted["intercepts_"], fitted["masks_"],
+                               self.activation, fitted["binary_neurons_"]).to_arrays()
 
     def _warn_convergence(self, converged):
         if not converged:

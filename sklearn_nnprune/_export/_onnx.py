@@ -9,7 +9,7 @@ import importlib
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
-from . import _onnx_graph as og
+import sklearn_nnprune._export._onnx_graph as og  # not "from .": the package imports us
 
 _EXTRA = 'pip install "sklearn-nnprune[onnx]"'
 _CLASSIFIER_OPTIONS = {"zipmap": [True, False, "columns"], "nocl": [True, False]}
@@ -220,7 +220,7 @@ def register_onnx_converters():
     >>> [output.name for output in onx.graph.output]
     ['label', 'probabilities']
     """
-    from . import _onnx_committee
+    import sklearn_nnprune._export._onnx_committee as _onnx_committee
     from .._binarizer import InputBinarizer
     from .._committee import MinimalNetworkCommittee
     from .._estimators import PrunedMLPClassifier, PrunedMLPRegressor

@@ -7,7 +7,7 @@ mapped through the member's compact inputs); the vote is that of
 
 import numpy as np
 
-from . import _onnx_graph as og
+import sklearn_nnprune._export._onnx_graph as og  # not "from .": the package imports us
 
 
 def _member_output(g, x, proto, member, columns):
