@@ -36,8 +36,13 @@ def fitted(request, data):
                                    **FAST).fit(X, y)
 
 
-@parametrize_with_checks([PrunedMLPClassifier(path_choice="one_se"),
-                          PrunedMLPRegressor(path_choice="one_se")],
+# Small networks: the default-size ones cost a quarter of the suite's time, and
+# the one_se choice does not depend on the size (tests/test_estimators.py checks
+# one_se with groups and in a committee too).
+@parametrize_with_checks([PrunedMLPClassifier(path_choice="one_se", hidden_layer_sizes=(4,),
+                                              max_iter=80),
+                          PrunedMLPRegressor(path_choice="one_se", hidden_layer_sizes=(4,),
+                                             max_iter=80)],
                          expected_failed_checks=expected_failed_checks)
 def test_sklearn_compatible_with_the_one_se_choice(estimator, check):
     check(estimator)
