@@ -123,28 +123,43 @@ def _check_classifier(model, dtype, clear=None):
     return onx
 
 
-def _initializers(onx, prefix):
-    return [numpy_helper.to_array(t) for t in onx.graph.initializer
-            if t.name.startswith(prefix)]
+def _constants(onx, op_type, reads=None):
+    """The constant (initializer) inputs of the ``op_type`` nodes, in graph order;
+    with ``reads``, only of the nodes that read the variable ``reads``. (skl2onnx
+    merges equal initializers: they are found through the nodes, not by name.)"""
+    values = {t.name: numpy_helper.to_array(t) for t in onx.graph.initializer}
+    return [values[name] for node in onx.graph.node if node.op_type == op_type
+            and (reads is None or reads in node.input)
+            for name in node.input if name in values]
 
 
-def _check_compact(onx, nets, dtype):
-    """The graph holds the compact networks ``nets`` (in this order) and nothing of
-    the removed inputs, neurons and weights: the Gather indices are the kept
-    inputs, the matrices and intercepts are the compact ones, value for value."""
-    # skl2onnx stores equal constants once (two members gathering the same
-    # columns, a selector's support equal to the network's inputs): compare sets.
-    indices = _initializers(onx, "nnprune_inputs") + _initializers(onx, "nnprune_support")
-    for net, columns in nets:
-        assert any(np.array_equal(index, columns[net.inputs]) for index in indices)
-    stored = [a.ravel() for a in _initializers(onx, "nnprune_W")
-              + _initializers(onx, "nnprune_b")]
-    for net, _ in nets:
-        for want in list(net.coefs) + list(net.intercepts):
-            # Weight levels are the weights themselves: exact (to float32 rounding).
-            assert any(np.array_equal(got, want.astype(dtype).ravel()) for got in stored)
-    n_weights = sum(a.size for a in stored)
-    assert n_weights <= sum(net.n_weights for net, _ in nets)
+def _match(got, expected):
+    """``got`` and ``expected`` hold the same arrays (shapes and values), in any
+    order (skl2onnx orders the nodes of parallel networks level by level)."""
+    left = list(got)
+    for want in expected:
+        i = next((i for i, a in enumerate(left)
+                  if a.shape == want.shape and np.array_equal(a, want)), None)
+        assert i is not None, f"no constant of the graph equals {want!r}"
+        left.pop(i)
+    assert left == [], f"constants of the graph beyond the compact form: {left!r}"
+
+
+def _check_compact(onx, nets, dtype, reads=None):
+    """The graph holds the compact networks ``nets`` (pairs of a compact network and
+    the columns its inputs index) and nothing of the removed inputs, neurons and
+    weights: the Gathers of the variable ``reads`` (default: the graph input) take
+    the kept inputs, the matrices and intercepts are the compact ones, value for
+    value (weight levels to their float32 rounding)."""
+    reads = onx.graph.input[0].name if reads is None else reads
+    _match(_constants(onx, "Gather", reads),
+           [columns[net.inputs].astype(np.int64) for net, columns in nets])
+    _match(_constants(onx, "MatMul"),
+           [W.astype(dtype) for net, _ in nets for W in net.coefs])
+    products = {n.output[0] for n in onx.graph.node if n.op_type == "MatMul"}
+    intercepts = [b.ravel() for product in products
+                  for b in _constants(onx, "Add", product)]
+    _match(intercepts, [b.astype(dtype) for net, _ in nets for b in net.intercepts])
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
@@ -193,7 +208,7 @@ def test_network_without_inputs(classifiers):
     np.testing.assert_array_equal(labels, est.predict(X_TEST))
     graph_input = onx.graph.input[0].name
     assert [n.op_type for n in onx.graph.node if graph_input in n.input] == ["Shape"]
-    assert _initializers(onx, "nnprune_inputs") == []
+    assert _constants(onx, "MatMul") == []
 
 
 @pytest.fixture(scope="module")
@@ -211,10 +226,14 @@ def pipelines():
 def test_pipeline_scaler_selector_network(pipelines, dtype):
     pipe = pipelines["selector"]
     onx = _check_classifier(pipe, dtype)
-    selected = _initializers(onx, "nnprune_support")
-    np.testing.assert_array_equal(selected[0], np.flatnonzero(pipe[1].support_))
+    # The selector's Gather is the one whose output another Gather reads.
+    gathers = [n for n in onx.graph.node if n.op_type == "Gather"]
+    selector = next(n for n in gathers if any(n.output[0] in m.input for m in gathers))
+    (selected,) = _constants(onx, "Gather", selector.input[0])
+    np.testing.assert_array_equal(selected, np.flatnonzero(pipe[1].support_))
     net = pipe[2].compact_network()
-    _check_compact(onx, [(net, np.arange(pipe[2].n_features_in_))], dtype)
+    _check_compact(onx, [(net, np.arange(pipe[2].n_features_in_))], dtype,
+                   reads=selector.output[0])
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
@@ -310,21 +329,21 @@ def test_committee_members_read_their_own_columns(committees):
 def test_zipmap(classifiers, name):
     """Default options: a label and a list of {class: probability}, as skl2onnx's
     own classifiers give; zipmap="columns": one output per class."""
-    # ONNX's ZipMap takes float tensors only: float32 input, as skl2onnx's own
-    # classifiers need for zipmap.
     est = classifiers[name]
-    X32, sample = X_TEST.astype(np.float32), X_TRAIN[:1].astype(np.float32)
-    P = est.predict_proba(X_TEST)
-    labels, maps = _run(to_onnx(est, sample), X32)
-    assert [o.name for o in to_onnx(est, sample).graph.output] == [
-        "output_label", "output_probability"]
-    close = np.abs(np.diff(np.sort(P, axis=1)[:, -2:], axis=1))[:, 0] < 1e-5
-    np.testing.assert_array_equal(labels[~close], est.predict(X_TEST)[~close])
+    # ONNX's ZipMap takes float only: with double inputs pass zipmap=False (as for
+    # skl2onnx's own classifiers).
+    X = X_TEST.astype(np.float32)
+    P, y = est.predict_proba(X), est.predict(X)
+    onx = to_onnx(est, X[:1])
+    assert [o.name for o in onx.graph.output] == ["output_label", "output_probability"]
+    labels, maps = _run(onx, X)
+    clear = _clear_rows(P, np.float32)
+    np.testing.assert_array_equal(labels[clear], y[clear])
     np.testing.assert_allclose([[m[c] for c in est.classes_] for m in maps], P,
                                rtol=0, atol=1e-5)
-    onx = to_onnx(est, sample, options={id(est): {"zipmap": "columns"}})
-    labels, *columns = _run(onx, X32)
-    np.testing.assert_array_equal(labels[~close], est.predict(X_TEST)[~close])
+    onx = to_onnx(est, X[:1], options={id(est): {"zipmap": "columns"}})
+    labels, *columns = _run(onx, X)
+    np.testing.assert_array_equal(labels[clear], y[clear])
     np.testing.assert_allclose(np.column_stack(columns), P, rtol=0, atol=1e-5)
 
 

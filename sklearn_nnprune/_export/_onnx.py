@@ -9,7 +9,8 @@ import importlib
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
-import sklearn_nnprune._export._onnx_graph as og  # not "from .": the package imports us
+from ._onnx_graph import (DOUBLE, FLOAT, INT64, Graph, class_labels, classifier_outputs,
+                          compute_type, network_output)
 
 _EXTRA = 'pip install "sklearn-nnprune[onnx]"'
 _CLASSIFIER_OPTIONS = {"zipmap": [True, False, "columns"], "nocl": [True, False]}
@@ -57,7 +58,7 @@ def _parse_classifier(scope, model, inputs, custom_parsers=None):
 # ---------------------------------------------------------- shape calculators
 def _tensor_type(proto):
     from skl2onnx.common.data_types import DoubleTensorType, FloatTensorType
-    return DoubleTensorType if proto == og.DOUBLE else FloatTensorType
+    return DoubleTensorType if proto == DOUBLE else FloatTensorType
 
 
 def _input_type(operator):
@@ -71,10 +72,10 @@ def _classifier_shapes(operator):
     from skl2onnx.common.utils_classifier import get_label_classes
     n = operator.inputs[0].get_first_dimension()
     classes = get_label_classes(operator.scope_inst, operator.raw_operator)
-    label_type = og.class_labels(classes)[1]
-    operator.outputs[0].set_type((Int64TensorType if label_type == og.INT64
+    label_type = class_labels(classes)[1]
+    operator.outputs[0].set_type((Int64TensorType if label_type == INT64
                                   else StringTensorType)([n]))
-    dtype = og.compute_type(_input_type(operator))
+    dtype = compute_type(_input_type(operator))
     operator.outputs[1].set_type(_tensor_type(dtype)([n, len(classes)]))
 
 
@@ -82,7 +83,7 @@ def _regressor_shapes(operator):
     """Predictions (n_samples, n_targets), one column for 1-D targets."""
     n = operator.inputs[0].get_first_dimension()
     model = operator.raw_operator
-    dtype = og.compute_type(_input_type(operator))
+    dtype = compute_type(_input_type(operator))
     operator.outputs[0].set_type(_tensor_type(dtype)([n, _n_targets(model)]))
 
 
@@ -115,15 +116,15 @@ def _binarizer_shapes(operator):
 
 def _binarizer_type(proto):
     # Integers compare exactly with the float64 thresholds in double.
-    return og.FLOAT if proto == og.FLOAT else og.DOUBLE
+    return FLOAT if proto == FLOAT else DOUBLE
 
 
 # ---------------------------------------------------------------- converters
 def _network_output(scope, operator, container):
     """Graph and output name of the network of ``operator`` on its input."""
     model, proto = operator.raw_operator, _input_type(operator)
-    g = og.Graph(scope, container, og.compute_type(proto))
-    out = og.network_output(g, operator.inputs[0].full_name, proto,
+    g = Graph(scope, container, compute_type(proto))
+    out = network_output(g, operator.inputs[0].full_name, proto,
                             model.compact_network(), model.activation,
                             model._output_activation)
     return g, out
@@ -133,7 +134,7 @@ def _convert_classifier(scope, operator, container):
     """PrunedMLPClassifier: label and probabilities from the compact network."""
     from skl2onnx.common.utils_classifier import get_label_classes
     g, out = _network_output(scope, operator, container)
-    og.classifier_outputs(g, out, get_label_classes(scope, operator.raw_operator),
+    classifier_outputs(g, out, get_label_classes(scope, operator.raw_operator),
                           operator.outputs[0].full_name, operator.outputs[1].full_name)
 
 
@@ -145,10 +146,10 @@ def _convert_regressor(scope, operator, container):
 
 def _convert_selector(scope, operator, container):
     """NetworkInputSelector: the columns of ``support_`` (Gather on axis 1)."""
-    g = og.Graph(scope, container, _input_type(operator))
+    g = Graph(scope, container, _input_type(operator))
     columns = np.flatnonzero(operator.raw_operator.support_).astype(np.int64)
     g.node("Gather", [operator.inputs[0].full_name,
-                      g.const("nnprune_support", columns, og.INT64)],
+                      g.const("nnprune_support", columns, INT64)],
            "selected", output=operator.outputs[0].full_name, axis=1)
 
 
@@ -165,9 +166,9 @@ def _float32_below(thresholds):
 def _convert_binarizer(scope, operator, container):
     """InputBinarizer: ``x > t`` as 0/1 in the output's float type."""
     proto = _input_type(operator)
-    g = og.Graph(scope, container, _binarizer_type(proto))
+    g = Graph(scope, container, _binarizer_type(proto))
     thresholds = np.asarray(operator.raw_operator.thresholds_, dtype=np.float64)
-    if g.dtype == og.FLOAT:
+    if g.dtype == FLOAT:
         thresholds = _float32_below(thresholds)
     x = g.to_compute_type(operator.inputs[0].full_name, proto)
     above = g.node("Greater", [x, g.const("nnprune_thresholds", thresholds[None, :])],
@@ -220,7 +221,7 @@ def register_onnx_converters():
     >>> [output.name for output in onx.graph.output]
     ['label', 'probabilities']
     """
-    import sklearn_nnprune._export._onnx_committee as _onnx_committee
+    from ._onnx_committee import convert_committee
     from .._binarizer import InputBinarizer
     from .._committee import MinimalNetworkCommittee
     from .._estimators import PrunedMLPClassifier, PrunedMLPRegressor
@@ -235,7 +236,7 @@ def register_onnx_converters():
     update(InputBinarizer, "SklearnNnpruneInputBinarizer", _binarizer_shapes,
            _convert_binarizer, parser=_parse_fitted)
     update(MinimalNetworkCommittee, "SklearnNnpruneCommittee", _committee_shapes,
-           _onnx_committee.convert_committee, parser=_parse_classifier,
+           convert_committee, parser=_parse_classifier,
            options=_CLASSIFIER_OPTIONS)
 
 

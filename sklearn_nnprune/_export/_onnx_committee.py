@@ -7,29 +7,30 @@ mapped through the member's compact inputs); the vote is that of
 
 import numpy as np
 
-import sklearn_nnprune._export._onnx_graph as og  # not "from .": the package imports us
+from ._onnx_graph import (INT64, Graph, class_index, class_probabilities, compute_type,
+                          network_output, write_label)
 
 
 def _member_output(g, x, proto, member, columns):
     """The output layer of one member's compact network on the committee input."""
-    return og.network_output(g, x, proto, member.compact_network(), member.activation,
+    return network_output(g, x, proto, member.compact_network(), member.activation,
                              member._output_activation, columns=columns)
 
 
 def _member_index(g, out, member, classes):
     """Index in the committee's ``classes`` of the member's predicted label."""
-    index = og.class_index(g, out, len(member.classes_))
+    index = class_index(g, out, len(member.classes_))
     codes = np.searchsorted(classes, member.classes_).astype(np.int64)
     if np.array_equal(codes, np.arange(len(classes))):
         return index
-    return g.node("Gather", [g.const("member_classes", codes, og.INT64), index],
+    return g.node("Gather", [g.const("member_classes", codes, INT64), index],
                   "committee_index", axis=0)
 
 
 def _one_hot(g, index, n_classes):
     """(n_samples, n_classes) 0/1 in the compute type: 1 at the voted class."""
-    column = g.node("Reshape", [index, g.const("column", [-1, 1], og.INT64)], "vote")
-    classes = g.const("class_range", np.arange(n_classes)[None, :], og.INT64)
+    column = g.node("Reshape", [index, g.const("column", [-1, 1], INT64)], "vote")
+    classes = g.const("class_range", np.arange(n_classes)[None, :], INT64)
     return g.node("Cast", [g.node("Equal", [column, classes], "votes")], "onehot",
                   to=g.dtype)
 
@@ -51,11 +52,11 @@ def _median(g, terms, width):
     n = len(terms)
     stacked = g.node("Concat", [_lead_axis(g, t, width) for t in terms], "stacked",
                      axis=0)
-    k = g.const("k", [n], og.INT64)
+    k = g.const("k", [n], INT64)
     values = g.node("TopK", [stacked, k], "sorted", n_outputs=2, axis=0)[0]
-    low = g.node("Gather", [values, g.const("mid", np.int64((n - 1) // 2), og.INT64)],
+    low = g.node("Gather", [values, g.const("mid", np.int64((n - 1) // 2), INT64)],
                  "middle_low", axis=0)
-    high = g.node("Gather", [values, g.const("mid", np.int64(n // 2), og.INT64)],
+    high = g.node("Gather", [values, g.const("mid", np.int64(n // 2), INT64)],
                   "middle_high", axis=0)
     return g.node("Mul", [g.node("Add", [low, high], "middle_sum"),
                           g.const("half", [0.5])], "median")
@@ -63,7 +64,7 @@ def _median(g, terms, width):
 
 def _lead_axis(g, t, width):
     """``t`` (n_samples, width) reshaped to (1, n_samples, width)."""
-    return g.node("Reshape", [t, g.const("lead", [1, -1, width], og.INT64)], "member")
+    return g.node("Reshape", [t, g.const("lead", [1, -1, width], INT64)], "member")
 
 
 def convert_committee(scope, operator, container):
@@ -72,7 +73,7 @@ def convert_committee(scope, operator, container):
     from skl2onnx.common.utils_classifier import get_label_classes
     committee = operator.raw_operator
     proto = guess_proto_type(operator.inputs[0].type)
-    g = og.Graph(scope, container, og.compute_type(proto))
+    g = Graph(scope, container, compute_type(proto))
     x = operator.inputs[0].full_name
     rule = committee._vote_rule()
     outs = [_member_output(g, x, proto, member, np.asarray(columns))
@@ -85,7 +86,7 @@ def convert_committee(scope, operator, container):
         return
     classes = committee.classes_
     if rule == "soft":
-        probas = [og.class_probabilities(g, out, len(member.classes_))
+        probas = [class_probabilities(g, out, len(member.classes_))
                   for out, member in zip(outs, committee.estimators_)]
     else:
         probas = [_one_hot(g, _member_index(g, out, member, classes), len(classes))
@@ -94,5 +95,5 @@ def convert_committee(scope, operator, container):
                    output=operator.outputs[1].full_name)
     # argmax: the first class of largest share, the committee's tie rule.
     index = g.node("ArgMax", [proba], "index", axis=1, keepdims=0)
-    og.write_label(g, index, get_label_classes(scope, committee),
+    write_label(g, index, get_label_classes(scope, committee),
                    operator.outputs[0].full_name)
